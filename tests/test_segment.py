@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import CORPUS
+from workbench.document import read_document
+from workbench.segment import Segmenter, SegmenterConfig, split_sentences
+
+TITLE_LANGS = ["tr", "en", "ar", "fa", "it", "el", "ku", "hy", "es", "fr", "pt"]
+
+
+def test_eleven_language_title_block(segmenter):
+    document = segmenter.segment_document(read_document(CORPUS / "redmed-mediterranean-eleven-languages.txt"))
+    title_lines = [line for line in document.text.split("\n") if line.strip()][:11]
+    first = document.segments[:11]
+    assert [segment.lang for segment in first] == TITLE_LANGS
+    assert [segment.text_of(document.text) for segment in first] == title_lines
+    assert document.segments[11].lang == "en"
+    assert {segment.script for segment in first} == {"Latn", "Arab", "Grek", "Armn"}
+
+
+def test_arabic_masthead_of_syrian_newsletter(segmenter):
+    document = segmenter.segment_document(read_document(CORPUS / "truth-of-the-oppressed-syria-14.txt"))
+    masthead = document.segments[0]
+    assert masthead.text_of(document.text) == "حقيقة المقهورين"
+    assert (masthead.lang, masthead.script, masthead.kind) == ("ar", "Arab", "heading")
+    english = [s for s in document.segments if s.text_of(document.text).startswith("TOWARDS THE 11TH ANNIVERSARY")]
+    assert english and english[0].lang == "en"
+
+
+def test_quoted_foreign_phrase_is_its_own_segment(segmenter):
+    text = "No one may be compelled “مادهٔ پانزدهم” to belong to an association."
+    segments = segmenter.segment(text)
+    assert [(s.lang, s.kind) for s in segments] == [("en", "sentence"), ("fa", "phrase"), ("en", "sentence")]
+    assert segments[1].text_of(text) == "مادهٔ پانزدهم"
+
+
+def test_unquoted_phrase_inside_an_english_sentence(segmenter):
+    text = (
+        "Everyone has the right to freedom of movement and residence within the borders of bizzat üye devletler ahalisi gerekse each State."
+    )
+    segments = segmenter.segment(text)
+    assert [s.lang for s in segments] == ["en", "tr", "en"]
+    assert segments[1].text_of(text) == "bizzat üye devletler ahalisi gerekse"
+
+
+def test_sentences_switching_language_inside_a_paragraph(segmenter):
+    text = (
+        "Everyone has the right to freedom of peaceful assembly and association. "
+        "Toda persona tiene derecho a la libertad de reunión y de asociación pacíficas. "
+        "No one may be compelled to belong to an association."
+    )
+    assert [s.lang for s in segmenter.segment(text)] == ["en", "es", "en"]
+
+
+def test_proper_names_are_not_foreign_phrases(segmenter):
+    text = "Our party calls on the working people of Turkey and Kurdistan to join in support of the Republics."
+    assert [s.lang for s in segmenter.segment(text)] == ["en"]
+
+
+def test_candidate_languages_restrict_labels():
+    text = "Toda persona tiene derecho a la libertad de reunión y de asociación pacíficas."
+    only_en_pt = Segmenter(SegmenterConfig(languages=("en", "pt")))
+    assert [s.lang for s in only_en_pt.segment(text)] == ["pt"]
+
+
+def test_script_without_candidates_is_undetermined():
+    segments = Segmenter(SegmenterConfig(languages=("en",))).segment("Hello there.\nΚαλημέρα σας.")
+    assert [s.lang for s in segments] == ["en", "und"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("One. Two.", ["One.", "Two."], id="simple"),
+        pytest.param("Mr. Smith came. He left.", ["Mr. Smith came.", "He left."], id="abbreviation"),
+        pytest.param("J. R. Tolkien wrote. Yes!", ["J. R. Tolkien wrote.", "Yes!"], id="initials"),
+        pytest.param("He said “Go.” Then left.", ["He said “Go.”", "Then left."], id="closing-quote"),
+        pytest.param("Version 2.5 is out", ["Version 2.5 is out"], id="decimal"),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert [text[a:b] for a, b in split_sentences(text, 0, len(text))] == expected
+
+
+def test_armenian_full_stop_ends_a_sentence():
+    text = "Ամեն ոք իրավունք ունի։ Ոչ ոք չպետք է ենթարկվի"
+    assert len(split_sentences(text, 0, len(text), "Armn")) == 2
+
+
+# -- invariants ---------------------------------------------------------------------------
+
+WORDS = [
+    "the", "people", "revolution", "Solidarity", "war",
+    "devrim", "dünya", "şoreşa", "cihânê", "rivoluzione", "revolución", "révolution", "Welt",
+    "الثورة", "العالمية", "انقلاب", "جهانی", "επανάσταση", "Νέα", "революция", "світ", "հեղափոխություն",
+    "2022", "#14", "@user", "http://example.org/a?b=1", "e.g.", "Mr.", "5%",
+]  # fmt: skip
+SEPARATORS = [
+    " ",
+    " ",
+    " ",
+    ". ",
+    "! ",
+    ", ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    " “",
+    "” ",
+    " (",
+    ") ",
+    "«",
+    "»",
+    " - ",
+    "\u200d",
+    "\u200f",
+    "\u200e",
+    "\ufeff",
+    "\t",
+    "*",
+    ": ",
+]
+
+
+LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+
+
+def is_content(char: str) -> bool:
+    return unicodedata.category(char)[0] not in "PZC"
+
+
+def check_invariants(text, segments):
+    previous_end = 0
+    covered = [False] * len(text)
+    for segment in segments:
+        assert 0 <= segment.start < segment.end <= len(text)
+        assert segment.start >= previous_end, "segments overlap or are out of order"
+        gap = text[previous_end : segment.start]
+        assert not any(is_content(char) for char in gap), f"content between segments: {gap!r}"
+        assert segment.text_of(text) == text[segment.start : segment.end]
+        assert segment.text_of(text) == segment.text_of(text).strip()
+        assert segment.kind in ("heading", "paragraph", "sentence", "phrase")
+        assert 0.0 <= segment.confidence <= 1.0
+        for index in range(segment.start, segment.end):
+            covered[index] = True
+        previous_end = segment.end
+    assert not any(is_content(char) for char in text[previous_end:])
+    assert all(covered[i] for i, char in enumerate(text) if char.isalpha()), "a letter belongs to no segment"
+    for left, right in itertools.pairwise(segments):
+        between = text[left.end : right.start]
+        if not any(char in LINE_BREAKS for char in between):
+            assert left.lang != right.lang or left.kind == "phrase" or right.kind == "phrase", "unmerged neighbours"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=40))
+def test_segmentation_invariants(segmenter, parts):
+    text = "".join(word + separator for word, separator in parts)
+    check_invariants(text, segmenter.segment(text))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_invariants_on_arbitrary_unicode(segmenter, text):
+    check_invariants(text, segmenter.segment(text))
+
+
+def test_invariants_on_the_sample_corpus(segmenter):
+    for path in sorted(CORPUS.glob("*.txt")):
+        document = read_document(path)
+        check_invariants(document.text, segmenter.segment(document.text))

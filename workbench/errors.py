@@ -1,0 +1,18 @@
+"""Errors the library raises. Only the CLI and the app turn them into messages and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WorkbenchError(Exception):
+    """A problem the user can act on; the message says what and, where possible, how to fix it."""
+
+
+class InputError(WorkbenchError):
+    """An input file that cannot be read as text."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")

@@ -1,0 +1,482 @@
+"""Split a mixed-language text into single-language segments with exact offsets.
+
+Layers, each cheap and linear in the text:
+1. lines (a heading stays its own segment);
+2. runs of one script: Greek is ``el`` and Armenian ``hy`` without asking a model, the
+   other scripts narrow the candidate languages;
+3. sentences, with a quoted or bracketed stretch as its own piece;
+4. each piece classified by a detector restricted to its script's candidates;
+5. very short pieces between two agreeing neighbours take their label, then neighbours of
+   the same language merge.
+
+Invariants (tested): segments are ordered and do not overlap; ``text[start:end]`` is the
+segment; every letter, digit or symbol is in exactly one segment; only whitespace and
+punctuation fall between segments.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import langid, languages
+from .document import Document, Segment
+
+_LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c]+")
+# A maximal run of one script's letters; neutral characters and marks may sit inside it.
+_SCRIPT_RUN = re.compile(r"([^ m])(?:[ m]*\1)*m*")
+_OPENING = frozenset("“„«‹‘‚\"'([{¿¡*")
+_QUOTE_PAIRS = {"“": "”", "„": "“", "«": "»", "‹": "›", '"': '"', "(": ")", "[": "]", "‘": "’", "*": "*"}
+_QUOTED = re.compile(
+    r"“[^“”\n]{1,400}”|„[^„“”\n]{1,400}[“”]|«[^«»\n]{1,400}»|‹[^‹›\n]{1,200}›"
+    r"|(?<![\w\"])\"[^\"\n]{1,400}\"(?![\w\"])|\([^()\n]{1,400}\)|\[[^\[\]\n]{1,400}\]"
+    r"|(?<![\w*])\*{1,2}[^*\n]{1,400}\*{1,2}(?![\w*])|(?<!\w)‘[^‘’\n]{1,200}’(?!\w)"
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st no nos vs etc eg ie cf fig vol ed al gen col lt sgt sr jr inc ltd co "
+    "art p pp jan feb mar apr jun jul aug sep sept oct nov dec approx dept univ rev".split()
+)
+_TERMINATORS = ".!?…؟۔"
+_LEADING_JUNK = frozenset(",;:.،؛)]}” \t")
+_SCRIPT_TERMINATORS = {"Grek": ";", "Armn": "։:"}
+_CLOSERS = '”’»›")]*'
+
+
+@dataclass(frozen=True)
+class SegmenterConfig:
+    """Settings for segmentation. ``languages``: the candidate languages, ISO 639-1."""
+
+    languages: tuple[str, ...] = languages.DEFAULT_LANGUAGES
+    detector: str = langid.DEFAULT_BACKEND
+    # Pieces of at most this many words take the label of two agreeing neighbours.
+    short_words: int = 3
+    # Look inside sentences for unquoted foreign phrases (word-level, py3langid).
+    find_phrases: bool = True
+    # Cost, in nats, of a language switch inside a sentence; higher finds fewer phrases.
+    switch_cost: float = 8.0
+    # A phrase found inside a sentence must be at least this likely under the detector.
+    phrase_confidence: float = 0.9
+    # A one-word phrase needs at least this many letters (short words are too ambiguous).
+    min_phrase_letters: int = 7
+    # Prior odds for the document's main language over any other in its script (1 = off): a short,
+    # unsure piece ("Cuba:", a line of names) goes with the rest of the document.
+    dominant_prior: float = 1.0
+
+
+@dataclass
+class _Piece:
+    start: int
+    end: int
+    script: str
+    phrase: bool = False  # quoted, bracketed or found inside a sentence
+    lang: str = languages.UNDETERMINED
+    confidence: float = 0.0
+    words: int = 0
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+
+class Segmenter:
+    """Segments texts; holds the loaded detector, so make one and reuse it."""
+
+    def __init__(self, config: SegmenterConfig | None = None, backend: langid.Backend | None = None) -> None:
+        self.config = config or SegmenterConfig()
+        self._backend = backend
+        self._candidates = {
+            script: tuple(code for code in codes if code in self.config.languages) for script, codes in languages.SCRIPT_LANGUAGES.items()
+        }
+
+    @property
+    def backend(self) -> langid.Backend:
+        if self._backend is None:
+            self._backend = langid.load_backend(self.config.detector)
+        return self._backend
+
+    def segment_document(self, document: Document) -> Document:
+        return document.with_segments(self.segment(document.text))
+
+    def segment(self, text: str) -> list[Segment]:
+        scripts = langid.script_string(text)
+        lines: list[tuple[int, int, list[_Piece]]] = []
+        for line in _LINE.finditer(text):
+            pieces = self._pieces_of_line(text, scripts, line.start(), line.end())
+            if not pieces:
+                continue
+            for piece in pieces:
+                self._classify(text, piece)
+            if self.config.find_phrases:
+                pieces = self._split_phrases(text, pieces)
+            lines.append((line.start(), line.end(), pieces))
+        self._prefer_dominant(lines)
+        segments: list[Segment] = []
+        for line_start, line_end, pieces in lines:
+            _relabel_short(pieces, self.config.short_words, self.config.phrase_confidence)
+            segments.extend(_merged(text, pieces, line_start, line_end))
+        return segments
+
+    def _prefer_dominant(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
+        """An unsure piece ("Cuba:", a line of names) takes the document's main language when
+        the detector found that language plausible: a prior from the rest of the document."""
+        weight: dict[tuple[str, str], int] = {}
+        for _, _, pieces in lines:
+            for piece in pieces:
+                if piece.confidence >= self.config.phrase_confidence:
+                    key = (piece.lang, piece.script)
+                    weight[key] = weight.get(key, 0) + piece.end - piece.start
+        if not weight:
+            return
+        dominant, script = max(weight, key=weight.__getitem__)
+        boost = self.config.dominant_prior
+        for _, _, pieces in lines:
+            for piece in pieces:
+                if piece.script != script or piece.lang == dominant or piece.phrase or dominant not in piece.probabilities:
+                    continue
+                # Posterior with a prior favouring the main language by a factor of ``boost``.
+                if piece.probabilities[dominant] * boost > piece.confidence:
+                    piece.lang = dominant
+
+    # -- layer 2 and 3: pieces of a line ------------------------------------------------
+
+    def _pieces_of_line(self, text: str, scripts: str, start: int, end: int) -> list[_Piece]:
+        runs = [(start + m.start(), start + m.end(), langid.SCRIPT_OF_CODE[m.group(1)]) for m in _SCRIPT_RUN.finditer(scripts[start:end])]
+        if not runs:
+            bounds = _strip(text, start, end)
+            if bounds is None or not _has_content(text, *bounds):
+                return []
+            return [_Piece(bounds[0], bounds[1], "Zyyy")]
+        spans: list[list] = [[run_start, run_end, script] for run_start, run_end, script in runs]
+        spans[0][0] = start
+        spans[-1][1] = end
+        for left, right in itertools.pairwise(spans):
+            left[1], right[0] = _split_gap(text, left[1], right[0])
+        pieces: list[_Piece] = []
+        for span_start, span_end, script in spans:
+            pieces.extend(self._sentences_and_quotes(text, span_start, span_end, script))
+        return _absorb_letterless(text, pieces)
+
+    def _sentences_and_quotes(self, text: str, start: int, end: int, script: str) -> list[_Piece]:
+        bounds = _strip(text, start, end)
+        if bounds is None:
+            return []
+        start, end = bounds
+        whole = _enclosing_quote(text, start, end)
+        if whole is not None:
+            return [_Piece(whole[0], whole[1], script, phrase=True)]
+        pieces: list[_Piece] = []
+        cursor = start
+        for match in _QUOTED.finditer(text, start, end):
+            inner = _strip(text, match.start() + 1, match.end() - 1)
+            if inner is None or not _has_letters(text, *inner) or (match.start() == start and match.end() == end):
+                continue
+            # Leading markdown emphasis markers are two characters wide.
+            inner = _strip_emphasis(text, *inner)
+            if inner is None:
+                continue
+            pieces.extend(self._sentences(text, cursor, match.start(), script))
+            pieces.append(_Piece(inner[0], inner[1], script, phrase=True))
+            cursor = match.end()
+        pieces.extend(self._sentences(text, cursor, end, script))
+        return pieces
+
+    def _sentences(self, text: str, start: int, end: int, script: str) -> list[_Piece]:
+        pieces = []
+        for sentence_start, sentence_end in split_sentences(text, start, end, script):
+            while sentence_start < sentence_end and text[sentence_start] in _LEADING_JUNK:
+                sentence_start += 1
+            bounds = _strip(text, sentence_start, sentence_end)
+            if bounds is not None and _has_content(text, *bounds):
+                pieces.append(_Piece(bounds[0], bounds[1], script))
+        return pieces
+
+    # -- layer 4: classification ---------------------------------------------------------
+
+    def _classify(self, text: str, piece: _Piece) -> None:
+        piece_text = text[piece.start : piece.end]
+        piece.words = len(piece_text.split())
+        candidates = self._candidates.get(piece.script, ())
+        if piece.script == "Zyyy" or not candidates:
+            piece.lang, piece.confidence = languages.UNDETERMINED, 0.0
+            return
+        detection = langid.detect(piece_text, candidates, self.backend)
+        piece.lang, piece.confidence = detection.lang, detection.confidence
+        piece.probabilities = dict(detection.probabilities)
+
+    # -- layer 4b: unquoted foreign phrases inside a sentence ----------------------------
+
+    def _split_phrases(self, text: str, pieces: list[_Piece]) -> list[_Piece]:
+        result: list[_Piece] = []
+        for piece in pieces:
+            candidates = self._candidates.get(piece.script, ())
+            if piece.phrase or piece.words < 4 or len(candidates) < 2 or piece.lang not in candidates:
+                result.append(piece)
+                continue
+            result.extend(self._phrases_in(text, piece, candidates))
+        return result
+
+    def _phrases_in(self, text: str, piece: _Piece, candidates: tuple[str, ...]) -> list[_Piece]:
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text, piece.start, piece.end)]
+        if len(words) < 4:
+            return [piece]
+        scorer = langid.load_backend("py3langid")
+        rows = scorer.word_log_likelihoods([text[a:b] for a, b in words], candidates)
+        path = _viterbi(rows, candidates.index(piece.lang), self.config.switch_cost)
+        main = candidates.index(piece.lang)
+        result: list[_Piece] = []
+        cursor = piece.start
+        index = 0
+        while index < len(path):
+            if path[index] == main:
+                index += 1
+                continue
+            stop = index
+            while stop < len(path) and path[stop] != main:
+                stop += 1
+            start, end = words[index][0], words[stop - 1][1]
+            names_only = all(not text[a].islower() for a, _ in words[index:stop])
+            if not names_only and (stop - index >= 2 or end - start >= self.config.min_phrase_letters):
+                detection = langid.detect(text[start:end], candidates, self.backend)
+                if detection.lang != piece.lang and detection.confidence >= self.config.phrase_confidence:
+                    if start > cursor and _has_content(text, cursor, start):
+                        before = _strip(text, cursor, start)
+                        result.append(self._relabelled(text, before, piece))
+                    result.append(
+                        _Piece(
+                            start, end, piece.script, phrase=True, lang=detection.lang, confidence=detection.confidence, words=stop - index
+                        )
+                    )
+                    cursor = end
+            index = stop
+        if not result:
+            return [piece]
+        after = _strip(text, cursor, piece.end)
+        if after is not None and _has_content(text, *after):
+            result.append(self._relabelled(text, after, piece))
+        elif after is not None:
+            result[-1].end = piece.end if result[-1].lang == piece.lang else result[-1].end
+        return result
+
+    def _relabelled(self, text: str, bounds: tuple[int, int], parent: _Piece) -> _Piece:
+        """A remainder of a sentence keeps the sentence's label."""
+        return _Piece(
+            bounds[0],
+            bounds[1],
+            parent.script,
+            lang=parent.lang,
+            confidence=parent.confidence,
+            words=len(text[bounds[0] : bounds[1]].split()),
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def split_sentences(text: str, start: int, end: int, script: str = "Latn") -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]``, split after a terminator followed by a capital.
+
+    Abbreviations (``Mr.``, ``e.g.``) and initials (``J. Smith``) do not end a sentence.
+    """
+    terminators = _TERMINATORS + _SCRIPT_TERMINATORS.get(script, "")
+    spans = []
+    cursor = start
+    index = start
+    while index < end:
+        char = text[index]
+        if char in terminators:
+            after = index + 1
+            while after < end and (text[after] in terminators or text[after] in _CLOSERS):
+                after += 1
+            next_start = after
+            while next_start < end and text[next_start].isspace():
+                next_start += 1
+            if (
+                after < next_start < end
+                and _may_start_sentence(text[next_start], script)
+                and not (char == "." and _is_abbreviation(text, cursor, index))
+            ):
+                spans.append((cursor, after))
+                cursor = next_start
+            index = after
+            continue
+        index += 1
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+def _may_start_sentence(char: str, script: str) -> bool:
+    # Lower case may start a sentence too (a foreign sentence pasted after an English one);
+    # same-language pieces merge again later, so splitting too often costs little.
+    return char.isalnum() or char in _OPENING
+
+
+def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
+    word_start = dot
+    while word_start > sentence_start and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    return len(word.replace(".", "")) == 1 or word.replace(".", "") in _ABBREVIATIONS or "." in word
+
+
+def _split_gap(text: str, left_end: int, right_start: int) -> tuple[int, int]:
+    """Share the neutral characters between two script runs: closing marks and numbers go
+    left, an opening mark touching the right run goes right; whitespace belongs to neither."""
+    gap = text[left_end:right_start]
+    last_space = max((i for i, ch in enumerate(gap) if ch.isspace()), default=-1)
+    if last_space >= 0:
+        split = left_end + last_space + 1
+        return split, split
+    for offset, char in enumerate(gap):
+        if char in _OPENING or unicodedata.category(char) in ("Ps", "Pi"):
+            return left_end + offset, left_end + offset
+    return right_start, right_start
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and (text[start].isspace() or _invisible(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or _invisible(text[end - 1])):
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) == "Cf"
+
+
+def _strip_emphasis(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start] == "*":
+        start += 1
+    while end > start and text[end - 1] == "*":
+        end -= 1
+    return _strip(text, start, end)
+
+
+def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Inner bounds when ``text[start:end]`` is one quoted or bracketed stretch."""
+    opening = text[start]
+    closing = _QUOTE_PAIRS.get(opening)
+    if closing is None or end - start < 3:
+        return None
+    if text[end - 1] != closing and not (opening == "„" and text[end - 1] == "”"):
+        return None
+    inner = text[start + 1 : end - 1]
+    if opening in inner or (closing != opening and closing in inner):
+        return None
+    bounds = _strip_emphasis(text, start + 1, end - 1)
+    return bounds if bounds is not None and _has_letters(text, *bounds) else None
+
+
+def _has_letters(text: str, start: int, end: int) -> bool:
+    return any(char.isalpha() for char in text[start:end])
+
+
+def _is_content(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] not in "PZC"
+
+
+def _has_content(text: str, start: int, end: int) -> bool:
+    return any(_is_content(char) for char in text[start:end])
+
+
+def _absorb_letterless(text: str, pieces: list[_Piece]) -> list[_Piece]:
+    """Numbers and symbols without letters ("1.", "2022") join the piece before them."""
+    kept: list[_Piece] = []
+    pending_start: int | None = None
+    for piece in pieces:
+        if not piece.phrase and not _has_letters(text, piece.start, piece.end):
+            if kept and not kept[-1].phrase:
+                kept[-1].end = piece.end
+            elif pending_start is None:
+                pending_start = piece.start
+            continue
+        if pending_start is not None and not piece.phrase:
+            piece.start = pending_start
+            pending_start = None
+        kept.append(piece)
+    if pending_start is not None:  # only quoted pieces, or none, before these numbers
+        kept.append(_Piece(pending_start, pieces[-1].end, "Zyyy"))
+    return kept
+
+
+def _viterbi(rows: list[list[float]], main: int, switch_cost: float) -> list[int]:
+    """Most likely language per word, paying ``switch_cost`` per change; starts and ends in ``main``."""
+    import math
+
+    states = len(rows[0])
+    normalised = []
+    for row in rows:
+        top = max(row)
+        log_total = top + math.log(sum(math.exp(value - top) for value in row))
+        normalised.append([value - log_total for value in row])
+    score = [0.0 if state == main else -switch_cost for state in range(states)]
+    score = [score[state] + normalised[0][state] for state in range(states)]
+    back: list[list[int]] = []
+    for row in normalised[1:]:
+        best_previous = max(range(states), key=score.__getitem__)
+        pointers, new_score = [], []
+        for state in range(states):
+            stay = score[state]
+            switch = score[best_previous] - switch_cost
+            if stay >= switch:
+                pointers.append(state)
+                new_score.append(stay + row[state])
+            else:
+                pointers.append(best_previous)
+                new_score.append(switch + row[state])
+        back.append(pointers)
+        score = new_score
+    score = [value - (0.0 if state == main else switch_cost) for state, value in enumerate(score)]
+    state = max(range(states), key=score.__getitem__)
+    path = [state]
+    for pointers in reversed(back):
+        state = pointers[state]
+        path.append(state)
+    return path[::-1]
+
+
+def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: float) -> None:
+    """A short piece between two neighbours of one language, in their script, is most likely
+    a detector error: it takes the neighbours' label, unless it is a confidently detected phrase."""
+    for index in range(1, len(pieces) - 1):
+        piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+        if (
+            not (piece.phrase and piece.confidence >= phrase_confidence)
+            and piece.words <= short_words
+            and before.lang == after.lang != piece.lang
+            and before.script == piece.script == after.script
+        ):
+            piece.lang = before.lang
+
+
+def _merged(text: str, pieces: list[_Piece], line_start: int, line_end: int) -> list[Segment]:
+    groups: list[list[_Piece]] = []
+    for piece in pieces:
+        if groups and groups[-1][-1].lang == piece.lang:
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    line_bounds = _strip(text, line_start, line_end)
+    segments = []
+    for group in groups:
+        start, end = group[0].start, group[-1].end
+        weight = sum(piece.end - piece.start for piece in group)
+        confidence = sum(piece.confidence * (piece.end - piece.start) for piece in group) / weight
+        scripts = {piece.script for piece in group}
+        script = scripts.pop() if len(scripts) == 1 else "Zyyy"
+        kind = _kind(text, start, end, line_bounds, phrase=len(group) == 1 and group[0].phrase)
+        segments.append(Segment(start, end, group[0].lang, script, round(confidence, 4), kind))
+    return segments
+
+
+def _kind(text: str, start: int, end: int, line_bounds: tuple[int, int] | None, phrase: bool) -> str:
+    if phrase:
+        return "phrase"
+    if line_bounds is not None and abs(start - line_bounds[0]) <= 1 and abs(end - line_bounds[1]) <= 1:
+        segment_text = text[start:end]
+        if len(segment_text.split()) <= 12 and not segment_text.rstrip('”’"»)').endswith((".", ",", ";")):
+            return "heading"
+        return "paragraph"
+    return "sentence"
