@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+TOY_PACKAGE = ROOT / "builders" / "fixtures" / "translate-xx_en-toy.argosmodel"
+
+# argostranslate reads these when first imported (and creates folders under them): point
+# them at a throwaway folder before anything imports it, and the index at a closed port so
+# no test can reach the network by accident. Subprocesses inherit them.
+_ARGOS_HOME = Path(tempfile.mkdtemp(prefix="workbench-tests-argos-"))
+os.environ["XDG_DATA_HOME"] = str(_ARGOS_HOME / "data")
+os.environ["XDG_CONFIG_HOME"] = str(_ARGOS_HOME / "config")
+os.environ["XDG_CACHE_HOME"] = str(_ARGOS_HOME / "cache")
+os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
+os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +26,45 @@ def segmenter():
     from workbench.segment import Segmenter
 
     return Segmenter()
+
+
+@pytest.fixture(scope="session")
+def toy_model():
+    """The trained Toyish (xx) → English package, installed through argostranslate."""
+    from workbench.models import find_model, install_file
+
+    if find_model("xx") is None:
+        install_file(TOY_PACKAGE)
+    return find_model("xx")
+
+
+@pytest.fixture(scope="session")
+def random_models(toy_model):
+    """Random-weight packages for ar, tr, el (hy stays missing on purpose)."""
+    from builders.random_model import build_random_package
+    from workbench.models import find_model, install_file
+
+    installed = {}
+    for code in ("ar", "tr", "el"):
+        if find_model(code) is None:
+            install_file(build_random_package(code, eos_bias=4.0))
+        installed[code] = find_model(code)
+    return installed
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from workbench.engine import Engine
+
+    return Engine(threads=2)
+
+
+def isolated_argos_env(folder: Path) -> dict[str, str]:
+    """Environment for a subprocess with its own, empty Argos folders."""
+    return {
+        **os.environ,
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "XDG_CACHE_HOME": str(folder / "cache"),
+        "ARGOS_PACKAGES_DIR": str(folder / "packages"),
+    }

@@ -151,6 +151,212 @@ def _segment_table(document, width: int):
     return table
 
 
+@app.command()
+def translate(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders (default: corpus/).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where translation files go.")] = Path("translations"),
+    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size (Argos's default is 4).")] = 4,
+    greedy: Annotated[bool, typer.Option("--greedy", help="Greedy decoding: a fast draft (same as --beam 1).")] = False,
+    threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="CTranslate2 workers (default: one per core).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="The documents are in this language: skip detection.")] = None,
+    languages_option: LanguagesOption = None,
+    detector: DetectorOption = "ensemble",
+) -> None:
+    """Translate every non-English segment to English; write translations/<doc>.json and <doc>.en.txt."""
+    from . import languages
+    from .engine import DecodingOptions
+    from .errors import WorkbenchError
+    from .translate import TranslateSettings, translate_corpus
+
+    segmenter = _segmenter(languages_option, detector)
+    forced = None
+    if lang:
+        try:
+            forced = languages.normalize(lang)
+        except WorkbenchError as error:
+            _fail(f"--lang: {error}")
+    settings = TranslateSettings(out_dir=out, options=DecodingOptions(beam=1 if greedy else beam), threads=threads, force_lang=forced)
+    inputs = [Path(p) for p in paths] if paths else [Path("corpus")]
+    with _RichProgress() as progress:
+        summary = translate_corpus(inputs, settings, segmenter=segmenter, progress=progress)
+    _print_summary(summary, out)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+class _RichProgress:
+    """Sentences translated, with rate and ETA, on stderr."""
+
+    def __enter__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("[cyan]{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            transient=False,
+        )
+        self._progress.start()
+        self._task = None
+        return self
+
+    def start(self, total: int, description: str) -> None:
+        self._task = self._progress.add_task(description, total=total, rate="")
+
+    def advance(self, count: int) -> None:
+        self._progress.advance(self._task, count)
+        speed = self._progress.tasks[self._task].speed
+        if speed:
+            self._progress.update(self._task, rate=f"{speed:.1f} sentences/s")
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+
+def _print_summary(summary, out: Path) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    console.print(
+        f"[bold]{summary.written}/{summary.documents} documents[/bold] written to {out}/ "
+        f"({summary.segments} segments, {summary.to_translate} to translate, {summary.translated} translated now) "
+        f"in {summary.seconds:.1f} s"
+    )
+    if summary.sentences:
+        rate = summary.from_engine / summary.engine_seconds if summary.engine_seconds else 0
+        console.print(
+            f"sentences: {summary.sentences} unique, {summary.from_cache} from cache, {summary.from_engine} translated ({rate:.1f}/s)"
+        )
+    if summary.flagged:
+        console.print(f"[yellow]{summary.flagged} segments flagged for review[/yellow] (empty, copied, repeated or odd-length output)")
+    for pair, count in sorted(summary.missing.items()):
+        source = pair.split("→")[0]
+        console.print(
+            f"[yellow]missing model {pair}[/yellow]: {count} segments kept untranslated; install with "
+            f"`workbench models install {source}` or `workbench models install --file translate-{source}_en.argosmodel`"
+        )
+    for line in summary.invalidated:
+        console.print(f"[yellow]invalidated:[/yellow] {line}")
+    for line in summary.errors:
+        console.print(f"[red]error:[/red] {line}")
+
+
+@app.command()
+def review(
+    corpus: Annotated[Path, typer.Option("--corpus", help="Folder of source texts.")] = Path("corpus"),
+    translations: Annotated[Path, typer.Option("--translations", help="Folder of translation files.")] = Path("translations"),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8501,
+    address: Annotated[
+        str, typer.Option("--address", help="Bind address; other than 127.0.0.1 only when you mean to share it.")
+    ] = "127.0.0.1",
+) -> None:
+    """Open the review app in the browser: source and translation side by side."""
+    import subprocess
+
+    app_path = Path(__file__).with_name("app.py")
+    if not translations.is_dir():
+        _fail(f"{translations}/ does not exist: run `workbench translate` first")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.address", address, "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+        "--", "--corpus", str(corpus), "--translations", str(translations),
+    ]  # fmt: skip
+    typer.echo(f"Review app on http://{address}:{port}/ (Ctrl+C to stop)")
+    try:
+        raise typer.Exit(subprocess.call(command))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+models_app = typer.Typer(help="Manage Argos Translate models (packages).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Installed language pairs, package version and size on disk."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import languages
+    from .models import list_installed, packages_dir
+
+    installed, problems = list_installed()
+    console = Console()
+    table = Table(title=f"Installed models in {packages_dir()}", title_justify="left")
+    for column in ("pair", "languages", "version", "size", "folder"):
+        table.add_column(column)
+    for model in sorted(installed, key=lambda m: (m.from_code, m.to_code)):
+        table.add_row(
+            model.pair,
+            f"{languages.name_of(model.from_code)} → {languages.name_of(model.to_code)}",
+            model.version,
+            f"{model.size_bytes / 1e6:.1f} MB",
+            model.path.name,
+        )
+    console.print(table if installed else "No models installed. Install one with `workbench models install CODE` or `--file X.argosmodel`.")
+    for problem in problems:
+        typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)
+
+
+@models_app.command("install")
+def models_install(
+    codes: Annotated[Optional[list[str]], typer.Argument(help="Source languages to install X→en for (from the Argos index).")] = None,
+    file: Annotated[Optional[list[Path]], typer.Option("--file", "-f", help="Install a local .argosmodel file (offline).")] = None,
+    index: Annotated[
+        Optional[str], typer.Option("--index", help="Argos package index URL (default: ARGOS_PACKAGE_INDEX or Argos's own).")
+    ] = None,
+) -> None:
+    """Install models from the Argos package index, or from local files with --file."""
+    from . import languages
+    from .errors import WorkbenchError
+    from .models import install_file, install_from_index
+
+    if not codes and not file:
+        _fail("name source languages (e.g. `workbench models install ar tr`) or give --file X.argosmodel")
+    failures = 0
+    for path in file or []:
+        try:
+            for model in install_file(path):
+                typer.echo(f"installed {model.pair} {model.version} from {path}")
+        except WorkbenchError as error:
+            failures += 1
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    for code in codes or []:
+        try:
+            model = install_from_index(languages.normalize(code), index=index)
+            typer.echo(f"installed {model.pair} {model.version}")
+        except WorkbenchError as error:
+            failures += 1
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
+@models_app.command("remove")
+def models_remove(codes: Annotated[list[str], typer.Argument(help="Source languages whose X→en models to remove.")]) -> None:
+    """Remove installed X→en models."""
+    from . import languages
+    from .errors import WorkbenchError
+    from .models import remove
+
+    failures = 0
+    for code in codes:
+        try:
+            for model in remove(languages.normalize(code)):
+                typer.echo(f"removed {model.pair} {model.version} ({model.path})")
+        except WorkbenchError as error:
+            failures += 1
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,127 @@
+"""End to end in a real browser: `workbench review` served on localhost, driven by Selenium
+in Debian's headless Chromium. A screenshot lands in artifacts/ (not committed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from builders.toy import to_toyish
+from tests.conftest import ROOT
+from workbench.store import load
+from workbench.translate import TranslateSettings, translate_corpus
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served_workspace(tmp_path, toy_model):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "news.txt").write_text(
+        to_toyish("the workers want bread") + "\n\n" + to_toyish("solidarity with all comrades") + "\n", encoding="utf-8"
+    )
+    translations = tmp_path / "translations"
+    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="xx"))
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "review",
+            "--corpus",
+            str(corpus),
+            "--translations",
+            str(translations),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(url + "_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("streamlit did not answer its health check within 90 s")
+    yield url, translations
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert os.path.exists(CHROMIUM), "Debian's chromium is not installed (scripts/setup.sh --test installs it)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--window-size=1500,1100", f"--user-data-dir={tmp_path / 'chrome-profile'}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def test_type_a_correction_in_the_browser(served_workspace, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, translations = served_workspace
+    wait = WebDriverWait(browser, 60)
+    browser.get(url)
+    area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    assert area.get_attribute("value") == "the workers want bread"
+    area.send_keys(Keys.CONTROL, "a")
+    area.send_keys("The workers want bread — typed in Chromium")
+    area.send_keys(Keys.CONTROL, Keys.ENTER)  # commit the text area's value
+    time.sleep(0.5)
+    save = next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Save")
+    save.click()
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        record = load(translations / "news.json").segments[0]
+        if record.correction:
+            break
+        time.sleep(0.2)
+    assert (record.correction, record.status) == ("The workers want bread — typed in Chromium", "edited")
+    assert (translations / "news.en.txt").read_text(encoding="utf-8").startswith("The workers want bread — typed in Chromium\n")
+
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "Correction saved"))
+    browser.refresh()
+    area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    assert area.get_attribute("value") == "The workers want bread — typed in Chromium"
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    browser.save_screenshot(str(artifacts / "review-app.png"))

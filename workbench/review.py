@@ -1,0 +1,402 @@
+"""The review stage: a workspace of translated documents and the edits reviewers make.
+
+Everything the review app does goes through here, so it is tested without Streamlit.
+Every change reloads the file from disk under a lock, checks that the segment is still
+the revision the reviewer saw, applies the change, and saves atomically: two browser tabs
+editing the same document merge per segment, and an edit made on top of someone else's
+newer edit of the same segment is refused with a ConflictError, never applied silently.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import languages
+from .errors import WorkbenchError
+from .store import (
+    SOURCE,
+    HistoryEntry,
+    SegmentRecord,
+    StoreError,
+    TranslationFile,
+    load,
+    now,
+    render_english,
+    save,
+    segment_id,
+    translation_path,
+)
+from .workflow import check_transition
+
+LOW_CONFIDENCE = 0.5
+
+
+class ReviewError(WorkbenchError):
+    """A review action that cannot be carried out; the message says why."""
+
+
+class ConflictError(ReviewError):
+    """Someone else changed the segment since it was loaded; nothing was written."""
+
+    def __init__(self, record: SegmentRecord, base_revision: int) -> None:
+        self.current = record
+        self.base_revision = base_revision
+        theirs = record.correction or (record.machine.text if record.machine else "")
+        super().__init__(
+            f"segment {record.id} was changed elsewhere (now revision {record.revision}, status {record.status}, "
+            f"text {theirs[:80]!r}) after you loaded revision {base_revision}; reload it and apply your change again"
+        )
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: str
+    path: str
+    segments: int
+    counts: dict[str, int]
+    languages: tuple[str, ...]
+    flagged: int
+    low_confidence: int
+    missing_models: int
+    error: str = ""
+
+    @property
+    def to_review(self) -> int:
+        return sum(count for status, count in self.counts.items() if status != SOURCE)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get("approved", 0) + self.counts.get("rejected", 0)
+
+
+@dataclass(frozen=True)
+class OpenDocument:
+    translation: TranslationFile
+    text: str | None  # the source text, None when the source file is missing or changed
+    text_problem: str = ""
+
+    def rendering(self) -> str:
+        if self.text is None:
+            raise ReviewError(f"cannot render {self.translation.document_id}: {self.text_problem}")
+        return render_english(self.text, self.translation.segments)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: str
+    segment_id: str
+    field: str  # "source", "machine" or "correction"
+    snippet: str
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def is_flagged(record: SegmentRecord) -> bool:
+    return record.machine is not None and bool(record.machine.flags)
+
+
+def is_low_confidence(record: SegmentRecord) -> bool:
+    return record.machine is not None and record.machine.confidence < LOW_CONFIDENCE
+
+
+def attention_order(record: SegmentRecord) -> tuple:
+    """Sort key: flagged first, then lowest confidence, then untouched before reviewed."""
+    confidence = record.machine.confidence if record.machine else 0.0
+    return (not is_flagged(record), confidence, record.start)
+
+
+class Workspace:
+    """``corpus/`` and ``translations/``. Document ids come from the browser: every id is
+    checked to name a translations file inside ``translations/``."""
+
+    def __init__(self, corpus: Path, translations: Path) -> None:
+        self.corpus = corpus
+        self.translations = translations
+
+    # -- finding documents ---------------------------------------------------------------
+
+    def document_ids(self) -> list[str]:
+        if not self.translations.is_dir():
+            return []
+        ids = []
+        for path in sorted(self.translations.rglob("*.json")):
+            relative = path.relative_to(self.translations)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            ids.append(relative.with_suffix("").as_posix())
+        return ids
+
+    def path_of(self, doc_id: str) -> Path:
+        """The translations file of ``doc_id``. Raises ReviewError for ids reaching outside."""
+        try:
+            path = translation_path(self.translations, doc_id)
+        except StoreError as error:
+            raise ReviewError(str(error)) from None
+        root = self.translations.resolve()
+        if not path.resolve().is_relative_to(root) or doc_id not in self.document_ids():
+            raise ReviewError(f"no document {doc_id!r} in {self.translations}")
+        return path
+
+    def summaries(self) -> list[DocumentSummary]:
+        summaries = []
+        for doc_id in self.document_ids():
+            try:
+                translation = load(translation_path(self.translations, doc_id))
+            except StoreError as error:
+                summaries.append(DocumentSummary(doc_id, "", 0, {}, (), 0, 0, 0, error=str(error)))
+                continue
+            counts: dict[str, int] = {}
+            for record in translation.segments:
+                counts[record.status] = counts.get(record.status, 0) + 1
+            summaries.append(
+                DocumentSummary(
+                    id=doc_id,
+                    path=translation.path,
+                    segments=len(translation.segments),
+                    counts=counts,
+                    languages=tuple(sorted({r.lang for r in translation.segments if r.status != SOURCE})),
+                    flagged=sum(is_flagged(r) for r in translation.segments),
+                    low_confidence=sum(is_low_confidence(r) for r in translation.segments),
+                    missing_models=sum(1 for r in translation.segments if r.machine is None and r.note.startswith("no model")),
+                )
+            )
+        return summaries
+
+    def open(self, doc_id: str) -> OpenDocument:
+        """Load a document. Raises ReviewError (unknown id) or StoreError (broken file)."""
+        translation = load(self.path_of(doc_id))
+        text, problem = self._source_text(translation)
+        return OpenDocument(translation, text, problem)
+
+    def _source_text(self, translation: TranslationFile) -> tuple[str | None, str]:
+        recorded = Path(translation.path)
+        candidates = [recorded, self.corpus / recorded.name, self.corpus / (translation.document_id + recorded.suffix)]
+        for candidate in candidates:
+            try:
+                data = candidate.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() != translation.sha256:
+                return None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
+            try:
+                return data.decode(translation.encoding), ""
+            except (LookupError, UnicodeDecodeError) as error:
+                return None, f"the source file {candidate} cannot be decoded as {translation.encoding}: {error}"
+        return None, f"the source file {translation.path} is missing"
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        """Case-insensitive search across sources, machine translations and corrections."""
+        needle = _fold(query.strip())
+        if not needle:
+            return []
+        hits = []
+        for doc_id in self.document_ids():
+            try:
+                translation = load(translation_path(self.translations, doc_id))
+            except StoreError:
+                continue
+            for record in translation.segments:
+                for field_name, value in (
+                    ("source", record.source),
+                    ("machine", record.machine.text if record.machine else ""),
+                    ("correction", record.correction),
+                ):
+                    position = _fold(value).find(needle)
+                    if position >= 0:
+                        start = max(0, position - 40)
+                        hits.append(SearchHit(doc_id, record.id, field_name, value[start : position + len(needle) + 40]))
+                        break
+                if len(hits) >= limit:
+                    return hits
+        return hits
+
+    # -- changing a document --------------------------------------------------------------
+
+    @contextmanager
+    def _editing(self, doc_id: str) -> Iterator[list]:
+        """Hold the document's lock; yield ``[translation, text]`` and save what is put back."""
+        path = self.path_of(doc_id)
+        lock_path = path.with_name(f".{path.name}.lock")
+        with lock_path.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                translation = load(path)
+                text, _ = self._source_text(translation)
+                holder = [translation, text]
+                yield holder
+                if holder[0] is not translation:
+                    if text is None:
+                        # Save the JSON (nothing is lost); the rendering waits for a re-run.
+                        from .store import dumps, write_atomically
+
+                        write_atomically(path, dumps(replace(holder[0], updated=now())))
+                    else:
+                        save(self.translations, holder[0], text)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @staticmethod
+    def _find(translation: TranslationFile, seg_id: str) -> tuple[int, SegmentRecord]:
+        for index, record in enumerate(translation.segments):
+            if record.id == seg_id:
+                return index, record
+        raise ReviewError(f"no segment {seg_id} in {translation.document_id} (it may have been split or merged elsewhere; reload)")
+
+    @staticmethod
+    def _check(record: SegmentRecord, base_revision: int | None) -> None:
+        if base_revision is not None and record.revision != base_revision:
+            raise ConflictError(record, base_revision)
+
+    @staticmethod
+    def _changed(record: SegmentRecord, action: str, **changes) -> SegmentRecord:
+        updated = replace(record, **changes)
+        entry = HistoryEntry(now(), action, updated.status, updated.correction, record.status, record.correction)
+        return replace(updated, revision=record.revision + 1, history=(*record.history, entry))
+
+    def _replace_segments(self, holder: list, segments: list[SegmentRecord]) -> None:
+        holder[0] = replace(holder[0], segments=tuple(segments))
+
+    def save_correction(self, doc_id: str, seg_id: str, text: str, base_revision: int | None) -> SegmentRecord:
+        """Store a correction; a segment still ``machine`` or ``untranslated`` becomes ``edited``."""
+        with self._editing(doc_id) as holder:
+            index, record = self._find(holder[0], seg_id)
+            if record.correction == text:
+                return record  # the same text twice (or from two tabs) is not a conflict
+            self._check(record, base_revision)
+            if record.status == SOURCE:
+                raise ReviewError(f"segment {seg_id} is English; relabel it before translating it")
+            status = "edited" if record.status in ("machine", "untranslated") else record.status
+            if not text.strip():
+                status = "machine" if record.machine is not None else "untranslated"
+            updated = self._changed(record, "edit", correction=text, status=status)
+            segments = list(holder[0].segments)
+            segments[index] = updated
+            self._replace_segments(holder, segments)
+            return updated
+
+    def set_status(self, doc_id: str, seg_id: str, status: str, base_revision: int | None) -> SegmentRecord:
+        with self._editing(doc_id) as holder:
+            index, record = self._find(holder[0], seg_id)
+            if record.status == status:
+                return record
+            self._check(record, base_revision)
+            check_transition(record, status)
+            updated = self._changed(record, "status", status=status)
+            segments = list(holder[0].segments)
+            segments[index] = updated
+            self._replace_segments(holder, segments)
+            return updated
+
+    def relabel(self, doc_id: str, seg_id: str, lang: str, base_revision: int | None, translator=None) -> SegmentRecord:
+        """Change a segment's language, then re-translate it (when ``translator`` is given)."""
+        code = languages.normalize(lang)
+        with self._editing(doc_id) as holder:
+            index, record = self._find(holder[0], seg_id)
+            self._check(record, base_revision)
+            if code == "en":
+                updated = self._changed(record, "relabel", lang=code, status=SOURCE, machine=None, note="")
+            else:
+                status = "edited" if record.correction else "untranslated"
+                updated = self._changed(record, "relabel", lang=code, status=status, machine=None, note="")
+                if translator is not None:
+                    updated = translator(updated)
+            segments = list(holder[0].segments)
+            segments[index] = updated
+            self._replace_segments(holder, segments)
+            return updated
+
+    def retranslate(self, doc_id: str, seg_id: str, translator) -> SegmentRecord:
+        """Fresh machine translation; corrections and review status are kept."""
+        with self._editing(doc_id) as holder:
+            index, record = self._find(holder[0], seg_id)
+            updated = translator(record)
+            if updated.machine != record.machine or updated.note != record.note:
+                updated = replace(updated, revision=record.revision + 1)
+            segments = list(holder[0].segments)
+            segments[index] = updated
+            self._replace_segments(holder, segments)
+            return updated
+
+    def split(self, doc_id: str, seg_id: str, at: int, base_revision: int | None, translator=None) -> tuple[SegmentRecord, SegmentRecord]:
+        """Split a segment at character ``at`` of its source; both halves are re-translated."""
+        with self._editing(doc_id) as holder:
+            index, record = self._find(holder[0], seg_id)
+            self._check(record, base_revision)
+            left_text, right_text = record.source[:at], record.source[at:]
+            if not left_text.strip() or not right_text.strip():
+                raise ReviewError(f"splitting segment {seg_id} at {at} would leave an empty half")
+            taken = {r.id for r in holder[0].segments}
+            halves = []
+            for offset, part in ((0, left_text), (at, right_text)):
+                lead = len(part) - len(part.lstrip())
+                body = part.strip()
+                start = record.start + offset + lead
+                status = SOURCE if record.status == SOURCE else "untranslated"
+                half = SegmentRecord(
+                    id=segment_id(body, record.lang, taken),
+                    start=start,
+                    end=start + len(body),
+                    lang=record.lang,
+                    kind="sentence" if record.kind != "phrase" else "phrase",
+                    source=body,
+                    status=status,
+                    history=(*record.history, HistoryEntry(now(), f"split from {record.id}", status, "", record.status, record.correction)),
+                )
+                if translator is not None and status != SOURCE:
+                    half = translator(half)
+                halves.append(half)
+            segments = list(holder[0].segments)
+            segments[index : index + 1] = halves
+            self._replace_segments(holder, segments)
+            return halves[0], halves[1]
+
+    def merge(
+        self, doc_id: str, seg_id: str, base_revision: int | None, next_revision: int | None = None, translator=None
+    ) -> SegmentRecord:
+        """Merge a segment with the one after it; the merged segment is re-translated."""
+        with self._editing(doc_id) as holder:
+            index, record = self._find(holder[0], seg_id)
+            self._check(record, base_revision)
+            segments = list(holder[0].segments)
+            if index + 1 >= len(segments):
+                raise ReviewError(f"segment {seg_id} is the last one: nothing to merge it with")
+            following = segments[index + 1]
+            self._check(following, next_revision)
+            text = holder[1]
+            if text is None:
+                raise ReviewError(f"cannot merge in {doc_id}: the source text is not available")
+            source = text[record.start : following.end]
+            if "\n" in source or "\r" in source:
+                raise ReviewError(f"segments {seg_id} and {following.id} are on different lines; merge only within a line")
+            correction = " ".join(part for part in (record.correction, following.correction) if part)
+            status = SOURCE if record.status == SOURCE and following.status == SOURCE else ("edited" if correction else "untranslated")
+            lang = record.lang if record.status != SOURCE else following.lang
+            taken = {r.id for r in segments} - {record.id, following.id}
+            merged = SegmentRecord(
+                id=segment_id(source, lang, taken),
+                start=record.start,
+                end=following.end,
+                lang=lang,
+                kind=record.kind,
+                source=source,
+                correction=correction,
+                status=status,
+                history=(
+                    *record.history,
+                    *following.history,
+                    HistoryEntry(now(), f"merged {record.id}+{following.id}", status, correction, record.status, record.correction),
+                ),
+            )
+            if translator is not None and status != SOURCE:
+                merged = translator(merged)
+            segments[index : index + 2] = [merged]
+            self._replace_segments(holder, segments)
+            return merged
