@@ -55,6 +55,10 @@ class AlignConfig:
     anchor_weight: float = 0.6  # nats per unit of anchor evidence (idf-weighted matches)
     mismatch_weight: float = 1.0  # a number or mark on one side only, against a match
     lonely_member: float = 1.0  # evidence units against a grouped sentence with no shared anchor
+    lonely_min_features: int = 2
+    number_weight: float = 2.0  # numbers count this many times a word
+    # How far to trust the documents' length ratio (1) over 1:1 characters (0); deletions skew it.
+    ratio_trust: float = 0.75
     mt_weight: float = 8.0  # nats per unit of chrF similarity (MT mode)
     band: int = 12  # minimum half-width of the band around the diagonal
     skip_cost: float = 0.0  # extra cost of a 1-0 or 0-1 link besides its prior
@@ -88,7 +92,7 @@ def _word_features(word: str, capitalised: bool) -> tuple[str, ...]:
 
 
 # Letters that transliterations of one name tend to swap.
-_SOUNDS = str.maketrans({"c": "k", "q": "k", "g": "k", "v": "b", "w": "b", "f": "p", "z": "s", "x": "ks", "d": "t"})
+_SOUNDS = str.maketrans({"c": "k", "q": "k", "g": "k", "v": "b", "f": "p", "z": "s", "x": "ks", "d": "t"})
 
 
 def _digits(text: str) -> str:
@@ -119,13 +123,14 @@ def sentence_features(sentence: str, lang: str = "") -> Counter:
     return +features
 
 
-def _idf(features: list[Counter], other: list[Counter]) -> dict[str, float]:
-    """Rarity of each feature across both documents: a shared rare word says more."""
+def _idf(features: list[Counter], other: list[Counter], number_weight: float = 1.0) -> dict[str, float]:
+    """Rarity of each feature across both documents: a shared rare word says more.
+    Numbers weigh ``number_weight`` times as much: they are the most reliable anchors."""
     document_frequency: Counter = Counter()
     for sentence in (*features, *other):
         document_frequency.update(sentence.keys())
     total = len(features) + len(other) + 1
-    return {key: math.log(total / count) for key, count in document_frequency.items()}
+    return {key: math.log(total / count) * (number_weight if key.startswith("n:") else 1.0) for key, count in document_frequency.items()}
 
 
 def _shared(a: Counter, b: Counter, idf: dict[str, float]) -> float:
@@ -175,13 +180,13 @@ def align(
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
     source_lengths = [len(s) for s in source]
     target_lengths = [len(t) for t in target]
-    ratio = max(sum(target_lengths), 1) / max(sum(source_lengths), 1)
+    ratio = (max(sum(target_lengths), 1) / max(sum(source_lengths), 1)) ** config.ratio_trust
 
     anchors = use_anchors and config.anchor_weight > 0
     if anchors:
         src_features = [sentence_features(s, src_lang) for s in source]
         tgt_features = [sentence_features(t, "en") for t in target]
-        idf = _idf(src_features, tgt_features)
+        idf = _idf(src_features, tgt_features, config.number_weight)
         src_strong = [{k: v for k, v in f.items() if _is_strong(k)} for f in src_features]
         tgt_strong = [{k: v for k, v in f.items() if _is_strong(k)} for f in tgt_features]
         group_strong: dict[tuple[str, int, int], dict[str, int]] = {}
@@ -226,11 +231,15 @@ def align(
             # likely a sentence the other document left out.
             if i1 - i0 > 1:
                 positive -= config.lonely_member * sum(
-                    1 for i in range(i0, i1) if len(src_features[i]) >= 3 and not any(shared(i, j) for j in range(j0, j1))
+                    1
+                    for i in range(i0, i1)
+                    if len(src_features[i]) >= config.lonely_min_features and not any(shared(i, j) for j in range(j0, j1))
                 )
             if j1 - j0 > 1:
                 positive -= config.lonely_member * sum(
-                    1 for j in range(j0, j1) if len(tgt_features[j]) >= 3 and not any(shared(i, j) for i in range(i0, i1))
+                    1
+                    for j in range(j0, j1)
+                    if len(tgt_features[j]) >= config.lonely_min_features and not any(shared(i, j) for i in range(i0, i1))
                 )
         source_strong, target_strong = strong_of("s", i0, i1), strong_of("t", j0, j1)
         negative = 0.0
@@ -248,17 +257,13 @@ def align(
         prior = -math.log(LINK_PRIORS[(a, b)])
         if a == 0 or b == 0:
             return prior + config.skip_cost, 0.0
-        cost = prior + _length_cost(sum(source_lengths[i - a : i]), sum(target_lengths[j - b : j]), ratio, config.variance)
-        score = 0.0
+        evidence = _length_cost(sum(source_lengths[i - a : i]), sum(target_lengths[j - b : j]), ratio, config.variance)
         if anchors:
-            sim = similarity(i - a, i, j - b, j)
-            cost -= config.anchor_weight * sim
-            score = sim
+            evidence -= config.anchor_weight * similarity(i - a, i, j - b, j)
         if translations is not None:
-            sim = mt_similarity(i - a, i, j - b, j)
-            cost -= config.mt_weight * sim
-            score = max(score, sim)
-        return cost, score
+            evidence -= config.mt_weight * mt_similarity(i - a, i, j - b, j)
+        # The link's score: how well lengths, anchors and MT agree, in (0, 1].
+        return prior + evidence, math.exp(-max(0.0, evidence))
 
     infinity = float("inf")
     best: dict[tuple[int, int], tuple[float, tuple[int, int], float]] = {(0, 0): (0.0, (0, 0), 0.0)}

@@ -44,6 +44,20 @@ def translator(translations: str):
     return RecordTranslator(TranslateSettings(out_dir=Path(translations)))
 
 
+@st.cache_resource(max_entries=4)
+def _memory(translations: str, signature: tuple):
+    from workbench.memory import TranslationMemory
+
+    return TranslationMemory.from_folder(Path(translations))
+
+
+def memory(ws: Workspace):
+    """The translation memory, rebuilt only when a translations file changed."""
+    files = sorted(ws.translations.rglob("*.json")) if ws.translations.is_dir() else []
+    signature = tuple((str(path), path.stat().st_mtime_ns) for path in files)
+    return _memory(str(ws.translations), signature)
+
+
 def flash(kind: str, message: str) -> None:
     st.session_state["flash"] = (kind, message)
 
@@ -179,6 +193,14 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                 st.text(record.machine.text)
             elif record.note:
                 st.warning(record.note)
+            for number, match in enumerate(
+                m for m in memory(ws).fuzzy(record.lang, record.source) if (m.entry.document_id, m.entry.segment_id) != (doc_id, record.id)
+            ):
+                st.caption(f"memory {match.similarity:.0%} ({match.entry.status}, {match.entry.document_id})")
+                st.text(match.entry.target)
+                if st.button("Use this", key=f"use-{record.id}-{number}"):
+                    st.session_state[f"{key}-use"] = match.entry.target
+                    st.rerun()
             if base != record.revision:
                 st.info("Changed elsewhere since you started editing. Save to see the conflict, or load the latest version.")
                 if st.button("Load the latest version", key=f"reset-{record.id}"):

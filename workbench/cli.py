@@ -231,6 +231,8 @@ def _print_summary(summary, out: Path) -> None:
         console.print(
             f"sentences: {summary.sentences} unique, {summary.from_cache} from cache, {summary.from_engine} translated ({rate:.1f}/s)"
         )
+    if summary.from_memory:
+        console.print(f"{summary.from_memory} segments filled from the translation memory (reviewed translations)")
     if summary.flagged:
         console.print(f"[yellow]{summary.flagged} segments flagged for review[/yellow] (empty, copied, repeated or odd-length output)")
     for pair, count in sorted(summary.missing.items()):
@@ -271,6 +273,171 @@ def review(
         raise typer.Exit(subprocess.call(command))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+@app.command()
+def align(
+    source: Annotated[Path, typer.Argument(help="The document in language X.")],
+    target: Annotated[Path, typer.Argument(help="Its English translation.")],
+    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of SOURCE, or auto.")] = "auto",
+    sentences_per_line: Annotated[
+        bool, typer.Option("--sentences-per-line", help="One sentence per line on both sides; not re-split.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help='One link per line: {"src": [...], "tgt": [...], "score": float}.')] = False,
+    as_tsv: Annotated[bool, typer.Option("--tsv", help="source sentences, English sentences, score; one link per line.")] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the bitext is stored for review.")] = Path("translations"),
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not store the bitext under --out.")] = False,
+    no_mt: Annotated[bool, typer.Option("--no-mt", help="Do not use an installed X→en model even if there is one.")] = False,
+) -> None:
+    """Align a document with its existing English translation, sentence by sentence."""
+    from .bitext import align_files, main_language, save_bitext
+    from .document import read_document
+    from .errors import WorkbenchError
+
+    try:
+        lang = src_lang
+        translate_function, model_id = None, None
+        if not no_mt:
+            from . import languages
+            from .models import find_model
+
+            lang = (
+                main_language(read_document(source), _segmenter(None, "ensemble")) if src_lang == "auto" else languages.normalize(src_lang)
+            )
+            model = find_model(lang)
+            if model is not None:
+                translate_function, model_id = _mt_function(model, out), model.model_id
+        bitext = align_files(
+            source, target, src_lang=lang, sentences_per_line=sentences_per_line, translate=translate_function, mt_model=model_id
+        )
+    except WorkbenchError as error:
+        _fail(str(error), 1)
+    if as_json:
+        for link in bitext.links:
+            sys.stdout.write(json.dumps(link.as_json()) + "\n")
+    elif as_tsv:
+        src, tgt = bitext.source_sentences(), bitext.target_sentences()
+        for link in bitext.links:
+            row = [" ".join(src[i] for i in link.src), " ".join(tgt[j] for j in link.tgt), f"{link.score:.4f}"]
+            sys.stdout.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
+    else:
+        _print_alignment(bitext)
+    if not no_store:
+        path = save_bitext(out, bitext)
+        typer.secho(
+            f"bitext stored in {path} ({bitext.src_lang}→en, {len(bitext.links)} links{', MT-assisted with ' + model_id if model_id else ''})",
+            err=True,
+        )
+
+
+def _mt_function(model, out: Path):
+    from .translate import RecordTranslator, TranslateSettings
+
+    translator = RecordTranslator(TranslateSettings(out_dir=out))
+
+    def translate_sentences(sentences: list[str]) -> list[str]:
+        results = translator.engine.translate(model, sentences)
+        return [results[s].text if s in results else "" for s in sentences]
+
+    return translate_sentences
+
+
+def _print_alignment(bitext) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    src, tgt = bitext.source_sentences(), bitext.target_sentences()
+    table = Table(title=f"{bitext.source.path} ({bitext.src_lang}) ↔ {bitext.target.path} (en)", title_justify="left", show_lines=True)
+    table.add_column("src", no_wrap=True)
+    table.add_column("tgt", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column(bitext.src_lang, ratio=1)
+    table.add_column("en", ratio=1)
+    for link in bitext.links:
+        table.add_row(
+            ",".join(map(str, link.src)) or "—",
+            ",".join(map(str, link.tgt)) or "—",
+            f"{link.score:.2f}",
+            " ".join(src[i] for i in link.src),
+            " ".join(tgt[j] for j in link.tgt),
+        )
+    Console().print(table)
+
+
+@app.command("export")
+def export_command(
+    paths: Annotated[
+        Optional[list[str]], typer.Argument(help="Documents (ids or translations files) or folders; default: the whole workspace.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="tmx, xliff, tsv or jsonl.")] = "xliff",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    translations: Annotated[Path, typer.Option("--translations", help="The translations folder.")] = Path("translations"),
+) -> None:
+    """Export translations for translators' tools."""
+    from .errors import WorkbenchError
+    from .exchange import FORMATS, export
+    from .review import Workspace
+    from .store import write_atomically
+
+    if fmt not in FORMATS:
+        _fail(f"--format: choose one of {', '.join(FORMATS)}")
+    workspace = Workspace(Path("corpus"), translations)
+    try:
+        doc_ids = _select_documents(workspace, paths) if paths else None
+        data = export(workspace, fmt, doc_ids)
+    except WorkbenchError as error:
+        _fail(str(error), 1)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomically(output, data.decode("utf-8"))
+        typer.secho(f"wrote {output}", err=True)
+
+
+def _select_documents(workspace, paths: list[str]) -> list[str]:
+    from .review import ReviewError
+
+    known = workspace.document_ids()
+    chosen: list[str] = []
+    root = workspace.translations.resolve()
+    for raw in paths:
+        candidate = Path(raw)
+        if candidate.exists() and candidate.resolve().is_relative_to(root):
+            relative = candidate.resolve().relative_to(root).as_posix()
+            if candidate.is_dir():
+                prefix = "" if relative == "." else relative + "/"
+                chosen.extend(doc for doc in known if doc.startswith(prefix))
+                continue
+            raw = relative.removesuffix(".json")
+        if raw not in known:
+            raise ReviewError(f"no document {raw!r} in {workspace.translations}")
+        chosen.append(raw)
+    return list(dict.fromkeys(chosen))
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf, .xliff) or TMX (.tmx) file.")],
+    translations: Annotated[Path, typer.Option("--translations", help="The translations folder.")] = Path("translations"),
+) -> None:
+    """Bring corrections back from XLIFF or TMX; conflicts are reported, never overwritten."""
+    from .errors import WorkbenchError
+    from .exchange import import_file
+    from .review import Workspace
+
+    try:
+        report = import_file(Workspace(Path("corpus"), translations), file)
+    except WorkbenchError as error:
+        _fail(str(error), 1)
+    typer.echo(
+        f"{len(report.updated)} segments updated, {report.unchanged} unchanged, {len(report.conflicts)} conflicts, {len(report.unknown)} unknown"
+    )
+    for line in report.conflicts:
+        typer.secho(f"conflict: {line}", fg=typer.colors.YELLOW, err=True)
+    for line in report.unknown[:20]:
+        typer.secho(f"unknown: {line}", fg=typer.colors.YELLOW, err=True)
+    if report.conflicts:
+        raise typer.Exit(3)
 
 
 models_app = typer.Typer(help="Manage Argos Translate models (packages).", no_args_is_help=True)
@@ -314,27 +481,20 @@ def models_install(
 ) -> None:
     """Install models from the Argos package index, or from local files with --file."""
     from . import languages
-    from .errors import WorkbenchError
     from .models import install_file, install_from_index
 
     if not codes and not file:
         _fail("name source languages (e.g. `workbench models install ar tr`) or give --file X.argosmodel")
-    failures = 0
-    for path in file or []:
-        try:
-            for model in install_file(path):
-                typer.echo(f"installed {model.pair} {model.version} from {path}")
-        except WorkbenchError as error:
-            failures += 1
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    for code in codes or []:
-        try:
-            model = install_from_index(languages.normalize(code), index=index)
-            typer.echo(f"installed {model.pair} {model.version}")
-        except WorkbenchError as error:
-            failures += 1
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    if failures:
+
+    def from_file(path: Path) -> None:
+        for model in install_file(path):
+            typer.echo(f"installed {model.pair} {model.version} from {path}")
+
+    def from_index(code: str) -> None:
+        model = install_from_index(languages.normalize(code), index=index)
+        typer.echo(f"installed {model.pair} {model.version}")
+
+    if _each(file or [], from_file) + _each(codes or [], from_index):
         raise typer.Exit(1)
 
 
@@ -342,19 +502,28 @@ def models_install(
 def models_remove(codes: Annotated[list[str], typer.Argument(help="Source languages whose X→en models to remove.")]) -> None:
     """Remove installed X→en models."""
     from . import languages
-    from .errors import WorkbenchError
     from .models import remove
 
+    def remove_pair(code: str) -> None:
+        for model in remove(languages.normalize(code)):
+            typer.echo(f"removed {model.pair} {model.version} ({model.path})")
+
+    if _each(codes, remove_pair):
+        raise typer.Exit(1)
+
+
+def _each(items, action) -> int:
+    """Run ``action`` on every item, reporting each WorkbenchError and going on; returns the failures."""
+    from .errors import WorkbenchError
+
     failures = 0
-    for code in codes:
+    for item in items:
         try:
-            for model in remove(languages.normalize(code)):
-                typer.echo(f"removed {model.pair} {model.version} ({model.path})")
+            action(item)
         except WorkbenchError as error:
             failures += 1
             typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    if failures:
-        raise typer.Exit(1)
+    return failures
 
 
 def main() -> None:

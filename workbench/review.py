@@ -25,8 +25,10 @@ from .store import (
     SegmentRecord,
     StoreError,
     TranslationFile,
+    document_ids,
     load,
     now,
+    readable_files,
     render_english,
     save,
     segment_id,
@@ -124,15 +126,7 @@ class Workspace:
     # -- finding documents ---------------------------------------------------------------
 
     def document_ids(self) -> list[str]:
-        if not self.translations.is_dir():
-            return []
-        ids = []
-        for path in sorted(self.translations.rglob("*.json")):
-            relative = path.relative_to(self.translations)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            ids.append(relative.with_suffix("").as_posix())
-        return ids
+        return document_ids(self.translations)
 
     def path_of(self, doc_id: str) -> Path:
         """The translations file of ``doc_id``. Raises ReviewError for ids reaching outside."""
@@ -198,11 +192,7 @@ class Workspace:
         if not needle:
             return []
         hits = []
-        for doc_id in self.document_ids():
-            try:
-                translation = load(translation_path(self.translations, doc_id))
-            except StoreError:
-                continue
+        for doc_id, translation in readable_files(self.translations):
             for record in translation.segments:
                 for field_name, value in (
                     ("source", record.source),

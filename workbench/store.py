@@ -255,6 +255,28 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(directory)
 
 
+def document_ids(folder: Path) -> list[str]:
+    """Ids of the translations files in ``folder`` (hidden folders such as .cache skipped)."""
+    if not folder.is_dir():
+        return []
+    ids = []
+    for path in sorted(folder.rglob("*.json")):
+        relative = path.relative_to(folder)
+        if not any(part.startswith(".") for part in relative.parts):
+            ids.append(relative.with_suffix("").as_posix())
+    return ids
+
+
+def readable_files(folder: Path):
+    """Yield ``(doc_id, TranslationFile)`` for every readable translations file; broken ones
+    are skipped here (the review app reports them)."""
+    for doc_id in document_ids(folder):
+        try:
+            yield doc_id, load(translation_path(folder, doc_id))
+        except StoreError:
+            continue
+
+
 def remove_stale_temporaries(folder: Path) -> int:
     """Temporary files left by a killed writer (``.name.XXXX.tmp``); they are never the data."""
     removed = 0

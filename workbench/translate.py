@@ -20,6 +20,7 @@ from .cache import TranslationCache
 from .document import Document, iter_input_files, read_document
 from .engine import DecodingOptions, Engine, SentenceTranslation
 from .errors import InputError, WorkbenchError
+from .memory import TranslationMemory, from_memory
 from .segment import Segmenter, split_sentences, with_language
 from .store import (
     SOURCE,
@@ -69,6 +70,7 @@ class RunSummary:
     sentences: int = 0
     from_cache: int = 0
     from_engine: int = 0
+    from_memory: int = 0  # segments filled from reviewed translations
     flagged: int = 0
     missing: dict[str, int] = field(default_factory=dict)  # "hy→en" → segments left untranslated
     invalidated: list[str] = field(default_factory=list)
@@ -247,7 +249,8 @@ def translate_corpus(
             summary.invalidated.extend(report)
         jobs.append(_Job(document, records, orphans))
 
-    # Which model each record needs, and which pairs are missing.
+    # Reviewed translations first (memory), then which model each record needs.
+    memory = TranslationMemory.from_folder(out_dir)
     model_for: dict[str, model_store.InstalledModel | None] = {}
     wanted: dict[str, list[tuple[_Job, int, list[tuple[int, int]]]]] = {}
     for job in jobs:
@@ -256,6 +259,13 @@ def translate_corpus(
             if record.status == SOURCE or record.lang == "und":
                 continue
             summary.to_translate += 1
+            if not record.correction and len(memory):
+                entry = memory.exact(record.lang, record.source)
+                if entry is not None and not (entry.document_id == job.document.id and entry.segment_id == record.id):
+                    if record.machine is None or record.machine.model != entry.provenance:
+                        job.records[index] = from_memory(record, entry)
+                        summary.from_memory += 1
+                    continue
             if record.lang not in model_for:
                 model_for[record.lang] = model_store.find_model(record.lang, TARGET)
             model = model_for[record.lang]

@@ -1,0 +1,98 @@
+"""Review app: time to open a document of 2,000 segments (target < 2 s).
+
+Builds a workspace with one 2,000-segment document (half Arabic, half English, every
+foreign segment with a machine translation), then runs the real app script with
+Streamlit's AppTest: first load, then opening the document, then paging.
+
+    python bench/review.py [--segments 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def build(folder: Path, segments: int) -> None:
+    import hashlib
+
+    from workbench.store import MachineTranslation, SegmentRecord, TranslationFile, save
+
+    corpus, translations = folder / "corpus", folder / "translations"
+    corpus.mkdir()
+    lines, records, offset = [], [], 0
+    for number in range(segments):
+        if number % 2:
+            text, lang = f"Paragraph {number} of the newsletter, in English, about the strike.", "en"
+        else:
+            text, lang = f"الفقرة {number} من النشرة عن الإضراب والتضامن مع العمال", "ar"
+        lines.append(text)
+        machine = (
+            MachineTranslation(f"Paragraph {number} of the bulletin about the strike", "argos:ar-en@1.0", {"beam": 4}, -0.4, 0.7)
+            if lang == "ar"
+            else None
+        )
+        records.append(
+            SegmentRecord(
+                id=f"s{number:05d}",
+                start=offset,
+                end=offset + len(text),
+                lang=lang,
+                kind="paragraph",
+                source=text,
+                machine=machine,
+                status="machine" if machine else "source",
+            )
+        )
+        offset += len(text) + 2
+    text = "\n\n".join(lines) + "\n"
+    (corpus / "big.txt").write_text(text, encoding="utf-8")
+    translation = TranslationFile("big", str(corpus / "big.txt"), hashlib.sha256(text.encode()).hexdigest(), "utf-8", tuple(records))
+    save(translations, translation, text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--segments", type=int, default=2000)
+    args = parser.parse_args()
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        build(folder, args.segments)
+        os.environ["WORKBENCH_CORPUS"] = str(folder / "corpus")
+        os.environ["WORKBENCH_TRANSLATIONS"] = str(folder / "translations")
+        size = (folder / "translations" / "big.json").stat().st_size / 1e6
+        print(f"document: {args.segments} segments, translations file {size:.1f} MB")
+        app = AppTest.from_file(str(ROOT / "workbench" / "app.py"), default_timeout=120)
+        started = time.perf_counter()
+        app.run()
+        first = time.perf_counter() - started
+        assert not app.exception, app.exception
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            app.run()
+            timings.append(time.perf_counter() - started)
+        page = app.number_input(key="page")
+        page.set_value(40)
+        started = time.perf_counter()
+        app.run()
+        paging = time.perf_counter() - started
+        assert not app.exception
+        print(f"first load (document opened, page 1 rendered): {first:.2f} s")
+        print(f"re-render (a click): best {min(timings):.2f} s, worst {max(timings):.2f} s")
+        print(f"to page 40: {paging:.2f} s")
+        print("target: opening a 2,000-segment document < 2 s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,391 @@
+"""Exchange with translators' tools: TMX 1.4b, XLIFF 1.2, bilingual TSV and JSONL.
+
+XLIFF and TMX go through translate-toolkit. An exported unit carries the document and
+segment it came from (XLIFF ``file``/``id``, TMX ``tuid``) and the segment's revision, so
+an import finds its way back, and a segment changed in the workspace since the export is
+reported as a conflict instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import WorkbenchError
+from .review import ConflictError, ReviewError, Workspace
+from .store import SOURCE, SegmentRecord, TranslationFile, load, readable_files
+from .workflow import SETTABLE
+
+FORMATS = ("tmx", "xliff", "tsv", "jsonl")
+TARGET = "en"
+# Review status → XLIFF 1.2 target state, and back.
+XLIFF_STATE = {
+    "untranslated": "needs-translation",
+    "machine": "needs-review-translation",
+    "edited": "translated",
+    "reviewed": "signed-off",
+    "approved": "final",
+    "rejected": "needs-translation",
+}
+STATUS_OF_STATE = {
+    "needs-review-translation": "machine",
+    "translated": "edited",
+    "signed-off": "reviewed",
+    "final": "approved",
+}
+_REVISION = re.compile(r"^workbench-revision: (\d+)$", re.M)
+ID_SEPARATOR = "\x04"  # translate-toolkit's separator of file and unit id
+
+
+class ExchangeError(WorkbenchError):
+    """A file that cannot be exported or imported; names the file and, for XML, the line."""
+
+
+@dataclass
+class ImportReport:
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def _documents(workspace: Workspace, doc_ids: list[str] | None) -> list[TranslationFile]:
+    ids = doc_ids if doc_ids is not None else workspace.document_ids()
+    return [load(workspace.path_of(doc_id)) for doc_id in ids]
+
+
+def _target(record: SegmentRecord) -> str:
+    if record.correction:
+        return record.correction
+    return record.machine.text if record.machine is not None and record.status != "rejected" else ""
+
+
+def _units(translations: list[TranslationFile]):
+    for translation in translations:
+        for record in translation.segments:
+            if record.status != SOURCE and record.source.strip():
+                yield translation, record
+
+
+def _provenance(record: SegmentRecord) -> str:
+    lines = [f"workbench-revision: {record.revision}", f"status: {record.status}"]
+    if record.machine is not None:
+        options = ", ".join(f"{k}={v}" for k, v in sorted(record.machine.options.items()))
+        lines.append(
+            f"machine: {record.machine.model} ({record.machine.origin}); {options}; score {record.machine.score}; confidence {record.machine.confidence}"
+        )
+        if record.machine.flags:
+            lines.append(f"flags: {', '.join(record.machine.flags)}")
+    if record.note:
+        lines.append(f"note: {record.note}")
+    return "\n".join(lines)
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def export(workspace: Workspace, fmt: str, doc_ids: list[str] | None = None) -> bytes:
+    """Serialise documents (default: all) in ``fmt``. Raises ExchangeError for an unknown format."""
+    translations = _documents(workspace, doc_ids)
+    if fmt == "xliff":
+        return _export_xliff(translations)
+    if fmt == "tmx":
+        return _export_tmx(translations)
+    if fmt == "tsv":
+        return _export_tsv(translations)
+    if fmt == "jsonl":
+        return _export_jsonl(translations)
+    raise ExchangeError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def _export_xliff(translations: list[TranslationFile]) -> bytes:
+    """XLIFF 1.2, one <file> per document (written with lxml: translate-toolkit writes 1.1)."""
+    from lxml import etree
+
+    ns = "urn:oasis:names:tc:xliff:document:1.2"
+    xml_ns = "http://www.w3.org/XML/1998/namespace"
+    root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
+    files: dict[str, etree._Element] = {}
+    for translation, record in _units(translations):
+        file_node = files.get(translation.document_id)
+        if file_node is None:
+            langs = {r.lang for r in translation.segments if r.status != SOURCE and r.source.strip()}
+            file_node = etree.SubElement(
+                root,
+                f"{{{ns}}}file",
+                original=translation.document_id,
+                datatype="plaintext",
+                attrib={"source-language": langs.pop() if len(langs) == 1 else "mul", "target-language": TARGET},
+            )
+            etree.SubElement(file_node, f"{{{ns}}}body")
+            files[translation.document_id] = file_node
+        unit = etree.SubElement(file_node[0], f"{{{ns}}}trans-unit", id=record.id)
+        unit.set(f"{{{xml_ns}}}space", "preserve")
+        if record.status == "approved":
+            unit.set("approved", "yes")
+        source = etree.SubElement(unit, f"{{{ns}}}source")
+        source.set(f"{{{xml_ns}}}lang", record.lang)
+        source.text = record.source
+        target = etree.SubElement(unit, f"{{{ns}}}target", state=XLIFF_STATE[record.status])
+        target.set(f"{{{xml_ns}}}lang", TARGET)
+        target.text = _target(record)
+        if record.machine is not None and record.machine.text != target.text:
+            alternative = etree.SubElement(unit, f"{{{ns}}}alt-trans", origin=record.machine.model)
+            alt_target = etree.SubElement(alternative, f"{{{ns}}}target")
+            alt_target.set(f"{{{xml_ns}}}lang", TARGET)
+            alt_target.text = record.machine.text
+        note = etree.SubElement(unit, f"{{{ns}}}note", attrib={"from": "workbench"})
+        note.text = _provenance(record)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _export_tmx(translations: list[TranslationFile]) -> bytes:
+    from translate.storage.tmx import tmxfile
+
+    store = tmxfile(sourcelanguage="*all*", targetlanguage=TARGET)
+    for translation, record in _units(translations):
+        target = _target(record)
+        if not target:
+            continue
+        store.addtranslation(record.source, record.lang, target, TARGET, comment=_provenance(record))
+        store.units[-1].xmlelement.set("tuid", f"{translation.document_id}#{record.id}")
+    return bytes(store)
+
+
+def _export_tsv(translations: list[TranslationFile]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(["document", "segment", "source_lang", "target_lang", "status", "source", "target"])
+    for translation, record in _units(translations):
+        writer.writerow([translation.document_id, record.id, record.lang, TARGET, record.status, record.source, _target(record)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _export_jsonl(translations: list[TranslationFile]) -> bytes:
+    lines = []
+    for translation, record in _units(translations):
+        item = {
+            "document": translation.document_id,
+            "segment": record.id,
+            "source_lang": record.lang,
+            "target_lang": TARGET,
+            "status": record.status,
+            "source": record.source,
+            "target": _target(record),
+            "machine": None
+            if record.machine is None
+            else {
+                "text": record.machine.text,
+                "model": record.machine.model,
+                "origin": record.machine.origin,
+                "score": record.machine.score,
+            },
+            "revision": record.revision,
+        }
+        lines.append(json.dumps(item, ensure_ascii=False))
+    return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+def _parse_xml(data: bytes, name: str):
+    from lxml import etree
+
+    try:
+        etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        line, column = error.position if error.position else (error.lineno, 0)
+        raise ExchangeError(f"{name}: malformed XML at line {line}, column {column}: {error.msg}") from None
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    document_id: str | None
+    segment_id: str | None
+    source: str
+    target: str
+    status: str | None
+    revision: int | None
+
+
+def _read_xliff(data: bytes, name: str) -> list[_Incoming]:
+    from translate.storage.xliff import xlifffile
+
+    _parse_xml(data, name)
+    try:
+        store = xlifffile.parsestring(data)
+    except Exception as error:  # translate-toolkit raises various errors on non-XLIFF XML
+        raise ExchangeError(f"{name}: not an XLIFF 1.2 file: {error}") from None
+    items = []
+    for unit in store.getunits():
+        if unit.isheader():
+            continue
+        full_id = unit.getid()
+        document_id, _, segment_id = full_id.rpartition(ID_SEPARATOR)
+        node = unit.xmlelement.find(unit.namespaced("target"))
+        state = node.get("state") if node is not None else None
+        match = _REVISION.search(unit.getnotes(origin="workbench") or "")
+        items.append(
+            _Incoming(
+                document_id or None,
+                segment_id or None,
+                str(unit.source or ""),
+                str(unit.target or ""),
+                STATUS_OF_STATE.get(state or ""),
+                int(match.group(1)) if match else None,
+            )
+        )
+    return items
+
+
+def _read_tmx(data: bytes, name: str) -> list[_Incoming]:
+    from translate.storage.tmx import tmxfile
+
+    _parse_xml(data, name)
+    try:
+        store = tmxfile.parsestring(data)
+    except Exception as error:
+        raise ExchangeError(f"{name}: not a TMX file: {error}") from None
+    items = []
+    for unit in store.getunits():
+        tuid = unit.xmlelement.get("tuid") or ""
+        document_id, _, segment_id = tuid.rpartition("#")
+        match = _REVISION.search(unit.getnotes() or "")
+        items.append(
+            _Incoming(
+                document_id or None,
+                segment_id or None,
+                str(unit.source or ""),
+                str(unit.target or ""),
+                None,
+                int(match.group(1)) if match else None,
+            )
+        )
+    return items
+
+
+def _read_tsv(data: bytes, name: str) -> list[_Incoming]:
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8")), delimiter="\t"))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ExchangeError(f"{name}: not a UTF-8 TSV file: {error}") from None
+    header = ["document", "segment", "source_lang", "target_lang", "status", "source", "target"]
+    if not rows or rows[0] != header:
+        raise ExchangeError(f"{name}: line 1 must be the header {' '.join(header)}")
+    items = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ExchangeError(f"{name}: line {number} has {len(row)} columns, expected {len(header)}")
+        document, segment, _, _, status, source, target = row
+        items.append(_Incoming(document or None, segment or None, source, target, status or None, None))
+    return items
+
+
+def _read_jsonl(data: bytes, name: str) -> list[_Incoming]:
+    items = []
+    for number, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            items.append(
+                _Incoming(
+                    item.get("document"), item.get("segment"), item["source"], item["target"], item.get("status"), item.get("revision")
+                )
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ExchangeError(f"{name}: line {number}: not a workbench JSONL record ({error})") from None
+    return items
+
+
+def import_file(workspace: Workspace, path: Path) -> ImportReport:
+    """Bring corrections from an XLIFF or TMX file back into ``translations/``.
+
+    A unit whose segment still has the revision it was exported at updates the correction
+    and status (with history). A segment changed since then is reported as a conflict and
+    left as it is. Units without ids (TMX from other tools) match segments by source text,
+    and only fill segments that have no correction yet. Nothing is ever deleted.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExchangeError(f"{path}: cannot be read: {error.strerror or error}") from None
+    suffix = path.suffix.lower()
+    if suffix in (".xlf", ".xliff"):
+        items = _read_xliff(data, str(path))
+    elif suffix == ".tmx":
+        items = _read_tmx(data, str(path))
+    elif suffix == ".tsv":
+        items = _read_tsv(data, str(path))
+    elif suffix == ".jsonl":
+        items = _read_jsonl(data, str(path))
+    else:
+        raise ExchangeError(f"{path}: import reads .xlf/.xliff, .tmx, .tsv or .jsonl files")
+    report = ImportReport()
+    by_source = None
+    for item in items:
+        if item.document_id and item.segment_id:
+            _apply(workspace, item, report)
+            continue
+        if by_source is None:
+            by_source = _index_by_source(workspace)
+        matches = by_source.get(" ".join(item.source.split()), [])
+        if not matches:
+            report.unknown.append(item.source[:60])
+        for document_id, record in matches:
+            if record.correction:
+                if record.correction != item.target:
+                    report.conflicts.append(f"{document_id}#{record.id}: already corrected as {record.correction[:60]!r}; kept")
+                else:
+                    report.unchanged += 1
+                continue
+            _apply(workspace, _Incoming(document_id, record.id, item.source, item.target, None, record.revision), report)
+    return report
+
+
+def _index_by_source(workspace: Workspace) -> dict[str, list[tuple[str, SegmentRecord]]]:
+    index: dict[str, list[tuple[str, SegmentRecord]]] = {}
+    for doc_id, translation in readable_files(workspace.translations):
+        for record in translation.segments:
+            if record.status != SOURCE:
+                index.setdefault(" ".join(record.source.split()), []).append((doc_id, record))
+    return index
+
+
+def _apply(workspace: Workspace, item: _Incoming, report: ImportReport) -> None:
+    key = f"{item.document_id}#{item.segment_id}"
+    try:
+        translation = workspace.open(item.document_id).translation
+    except (ReviewError, WorkbenchError):
+        report.unknown.append(key)
+        return
+    record = next((r for r in translation.segments if r.id == item.segment_id), None)
+    if record is None:
+        report.unknown.append(key)
+        return
+    status = item.status if item.status in SETTABLE else None
+    if status is None:
+        status = record.status if record.status not in ("untranslated", "machine") or item.target == _target(record) else "edited"
+    if item.target == _target(record) and status == record.status:
+        report.unchanged += 1
+        return
+    revision = item.revision if item.revision is not None else record.revision
+    try:
+        if item.target != _target(record):
+            if item.target == (record.machine.text if record.machine else None) and not record.correction:
+                pass  # the machine text itself: nothing to store as a correction
+            else:
+                record = workspace.save_correction(item.document_id, record.id, item.target, revision)
+                revision = record.revision
+        if status != record.status and status is not None:
+            workspace.set_status(item.document_id, record.id, status, revision)
+        report.updated.append(key)
+    except ConflictError as error:
+        report.conflicts.append(f"{key}: {error}")
+    except WorkbenchError as error:
+        report.conflicts.append(f"{key}: {error}")

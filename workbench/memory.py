@@ -1,0 +1,104 @@
+"""Translation memory: what reviewers already wrote, reused.
+
+Built from the files under ``translations/``: every segment with a correction whose status
+is edited, reviewed or approved. Exact matches (same language, same normalised source)
+fill later translation runs, marked ``origin: memory`` with the document and segment they
+came from; fuzzy matches (≥ 85 % similar) are offered to reviewers beside the machine
+translation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .store import MachineTranslation, SegmentRecord, readable_files
+
+STATUS_RANK = {"approved": 3, "reviewed": 2, "edited": 1}
+FUZZY_THRESHOLD = 0.85
+
+
+def normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    lang: str
+    source: str
+    target: str
+    status: str
+    document_id: str
+    segment_id: str
+
+    @property
+    def provenance(self) -> str:
+        return f"memory:{self.document_id}#{self.segment_id}"
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    entry: MemoryEntry
+    similarity: float
+
+
+class TranslationMemory:
+    def __init__(self, entries: list[MemoryEntry]) -> None:
+        self._exact: dict[tuple[str, str], MemoryEntry] = {}
+        self._by_lang: dict[str, list[tuple[str, MemoryEntry]]] = {}
+        for entry in entries:
+            key = (entry.lang, normalise(entry.source))
+            current = self._exact.get(key)
+            if current is None or STATUS_RANK[entry.status] > STATUS_RANK[current.status]:
+                self._exact[key] = entry
+        for (lang, source), entry in self._exact.items():
+            self._by_lang.setdefault(lang, []).append((source, entry))
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    @classmethod
+    def from_folder(cls, translations: Path, exclude: str | None = None) -> TranslationMemory:
+        """Every reviewed correction under ``translations`` (broken files are skipped)."""
+        entries = []
+        for doc_id, translation in readable_files(translations):
+            if doc_id == exclude:
+                continue
+            for record in translation.segments:
+                if record.correction.strip() and record.status in STATUS_RANK and record.source.strip():
+                    entries.append(
+                        MemoryEntry(record.lang, record.source, record.correction, record.status, translation.document_id, record.id)
+                    )
+        return cls(entries)
+
+    def exact(self, lang: str, source: str) -> MemoryEntry | None:
+        return self._exact.get((lang, normalise(source)))
+
+    def fuzzy(self, lang: str, source: str, threshold: float = FUZZY_THRESHOLD, limit: int = 3) -> list[FuzzyMatch]:
+        """Entries at least ``threshold`` similar (difflib ratio on normalised text), best first."""
+        needle = normalise(source)
+        matches = []
+        for candidate, entry in self._by_lang.get(lang, ()):
+            if abs(len(candidate) - len(needle)) > (1 - threshold) * max(len(candidate), len(needle)) + 1:
+                continue  # too different in length to reach the threshold
+            matcher = difflib.SequenceMatcher(None, needle, candidate, autojunk=False)
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= threshold:
+                matches.append(FuzzyMatch(entry, round(ratio, 4)))
+        matches.sort(key=lambda match: (-match.similarity, -STATUS_RANK[match.entry.status]))
+        return matches[:limit]
+
+
+def from_memory(record: SegmentRecord, entry: MemoryEntry) -> SegmentRecord:
+    """Fill a segment from an exact memory match; reviewers still confirm it."""
+    from dataclasses import replace
+
+    machine = MachineTranslation(
+        text=entry.target, model=entry.provenance, options={}, score=0.0, confidence=1.0, flags=(), origin="memory"
+    )
+    status = "machine" if record.status == "untranslated" else record.status
+    return replace(record, machine=machine, status=status, note="")
