@@ -31,8 +31,8 @@ LINK_PRIORS: dict[tuple[int, int], float] = {
     (1, 1): 0.89,
     (1, 0): 0.005,
     (0, 1): 0.005,
-    (2, 1): 0.04,
-    (1, 2): 0.04,
+    (2, 1): 0.08,
+    (1, 2): 0.08,
     (2, 2): 0.012,
     (3, 1): 0.004,
     (1, 3): 0.004,
@@ -60,7 +60,7 @@ class AlignConfig:
     # How far to trust the documents' length ratio (1) over 1:1 characters (0); deletions skew it.
     ratio_trust: float = 0.75
     mt_weight: float = 8.0  # nats per unit of chrF similarity (MT mode)
-    band: int = 12  # minimum half-width of the band around the diagonal
+    band: int = 8  # minimum half-width of the band around the diagonal
     skip_cost: float = 0.0  # extra cost of a 1-0 or 0-1 link besides its prior
 
 
@@ -204,7 +204,7 @@ def align(
 
     translations = translate(list(source)) if translate is not None else None
 
-    band = max(config.band, 2 * abs(n - m) + 8)
+    band = max(config.band, abs(n - m) + config.band // 2)
     dots: dict[tuple[int, int], float] = {}
 
     def centre(i: int) -> int:
@@ -306,7 +306,7 @@ def _chrf():
     if _CHRF is None:
         from sacrebleu.metrics import CHRF
 
-        _CHRF = CHRF()
+        _CHRF = CHRF(beta=1)  # symmetric: extra text on either side costs alike
     return _CHRF
 
 

@@ -21,8 +21,8 @@ PAGE_SIZE = 25
 # Static styling only (no document content): right-to-left segments, compact English ones.
 STYLE = """
 <style>
-[class*="st-key-rtl-"] textarea, [class*="st-key-rtl-"] [data-testid="stText"], [class*="st-key-rtl-"] [data-testid="stMarkdownContainer"] p
-  { direction: rtl; text-align: right; unicode-bidi: plaintext; }
+[class*="st-key-rtl-"] { align-items: flex-end; }
+[class*="st-key-rtl-"] [data-testid="stText"] { direction: rtl; text-align: right; unicode-bidi: plaintext; }
 [class*="st-key-en-"] { opacity: 0.75; }
 </style>
 """
@@ -168,7 +168,7 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
         st.session_state[key] = on_disk
         st.session_state[loaded_key] = on_disk
         st.session_state[base_key] = record.revision
-        st.session_state[f"status-{record.id}"] = record.status if record.status in SETTABLE else SETTABLE[0]
+        st.session_state[f"status-{record.id}"] = record.status if record.status in SETTABLE else "edited"
     return key, st.session_state[base_key]
 
 
@@ -180,12 +180,13 @@ def saved(key: str, text: str, record: SegmentRecord) -> None:
 def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
     direction = "rtl" if languages.is_rtl(record.lang) else "ltr"
     key, base = editor(doc_id, record)
-    with st.container(border=True, key=f"{direction}-{record.id}"):
+    with st.container(border=True, key=f"segment-{record.id}"):
         source_column, target_column = st.columns(2)
         with source_column:
             st.badge(f"{record.lang} · {languages.name_of(record.lang)}", color="blue")
             st.caption(f"{record.kind} · {record.start}–{record.end} · {LABELS.get(record.status, record.status)}")
-            st.text(record.source)
+            with st.container(key=f"{direction}-source-{record.id}"):  # right-to-left scripts read right to left
+                st.text(record.source)
         with target_column:
             if record.machine is not None:
                 flags = f" · ⚑ {', '.join(record.machine.flags)}" if record.machine.flags else ""

@@ -235,11 +235,14 @@ def _print_summary(summary, out: Path) -> None:
         console.print(f"{summary.from_memory} segments filled from the translation memory (reviewed translations)")
     if summary.flagged:
         console.print(f"[yellow]{summary.flagged} segments flagged for review[/yellow] (empty, copied, repeated or odd-length output)")
-    for pair, count in sorted(summary.missing.items()):
-        source = pair.split("→")[0]
+    if summary.missing:
+        pairs = sorted(summary.missing.items())
+        listing = ", ".join(f"{pair} ({count})" for pair, count in pairs)
+        codes = " ".join(pair.split("→")[0] for pair, _ in pairs)
         console.print(
-            f"[yellow]missing model {pair}[/yellow]: {count} segments kept untranslated; install with "
-            f"`workbench models install {source}` or `workbench models install --file translate-{source}_en.argosmodel`"
+            f"[yellow]no model for {listing}[/yellow]: those segments keep their source text, with a note, for reviewers to "
+            f"translate by hand. Install models with `workbench models install {codes}` (online) or "
+            f"`workbench models install --file translate-XX_en.argosmodel`, then run `workbench translate` again."
         )
     for line in summary.invalidated:
         console.print(f"[yellow]invalidated:[/yellow] {line}")

@@ -140,7 +140,10 @@ class Engine:
             tokenized = [loaded.encode(sentence) for sentence in chunk]
             submitted.append((chunk, tokenized, self._submit(loaded, tokenized, options)))
         for chunk, tokenized, futures in submitted:
-            yield {sentence: self._result(loaded, sentence, tokens, future.result(), options) for sentence, tokens, future in zip(chunk, tokenized, futures)}
+            yield {
+                sentence: self._result(loaded, sentence, tokens, future.result(), options)
+                for sentence, tokens, future in zip(chunk, tokenized, futures)
+            }
 
     @staticmethod
     def _submit(loaded: LoadedModel, tokenized: list[list[str]], options: DecodingOptions):

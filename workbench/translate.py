@@ -20,6 +20,7 @@ from .cache import TranslationCache
 from .document import Document, iter_input_files, read_document
 from .engine import DecodingOptions, Engine, SentenceTranslation
 from .errors import InputError, WorkbenchError
+from .langid import detection_text
 from .memory import TranslationMemory, from_memory
 from .segment import Segmenter, split_sentences, with_language
 from .store import (
@@ -94,7 +95,8 @@ def _new_records(document: Document) -> list[SegmentRecord]:
     records = []
     for segment in document.segments:
         source = segment.text_of(document.text)
-        has_letters = any(char.isalpha() for char in source)
+        # URLs, e-mail addresses and numbers have nothing to translate.
+        has_letters = any(char.isalpha() for char in detection_text(source))
         if segment.lang == TARGET or not has_letters:
             status, note = SOURCE, ""
         elif segment.lang == "und":
