@@ -70,6 +70,9 @@ def served_workspace(tmp_path, toy_model):
     yield url, translations
     server.terminate()
     server.wait(timeout=30)
+    # `workbench review` becomes the server: stopping it leaves no Streamlit behind.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "_stcore/health", timeout=2)
 
 
 @pytest.fixture

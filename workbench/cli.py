@@ -262,7 +262,7 @@ def review(
     ] = "127.0.0.1",
 ) -> None:
     """Open the review app in the browser: source and translation side by side."""
-    import subprocess
+    import os
 
     app_path = Path(__file__).with_name("app.py")
     if not translations.is_dir():
@@ -274,10 +274,9 @@ def review(
         "--", "--corpus", str(corpus), "--translations", str(translations),
     ]  # fmt: skip
     typer.echo(f"Review app on http://{address}:{port}/ (Ctrl+C to stop)")
-    try:
-        raise typer.Exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        raise typer.Exit(0) from None
+    sys.stdout.flush()
+    # Become the Streamlit server (no child left behind when this process is stopped).
+    os.execv(sys.executable, [sys.executable, *command[1:]])
 
 
 @app.command()

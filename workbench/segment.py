@@ -17,6 +17,7 @@ punctuation fall between segments.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class _Piece:
     confidence: float = 0.0
     words: int = 0
     probabilities: dict[str, float] = field(default_factory=dict)
+    text: str = ""
 
 
 class Segmenter:
@@ -194,6 +196,7 @@ class Segmenter:
 
     def _classify(self, text: str, piece: _Piece) -> None:
         piece_text = text[piece.start : piece.end]
+        piece.text = piece_text
         piece.words = len(piece_text.split())
         candidates = self._candidates.get(piece.script, ())
         if piece.script == "Zyyy" or not candidates:
@@ -234,16 +237,27 @@ class Segmenter:
             while stop < len(path) and path[stop] != main:
                 stop += 1
             start, end = words[index][0], words[stop - 1][1]
-            names_only = all(not text[a].islower() for a, _ in words[index:stop])
+            # Capitalised words are names ("Kurdistan", "Juan Emilio Perez"), not foreign
+            # phrases; but a lone first word of a sentence is capitalised anyway ("Préambule").
+            names_only = (index > 0 or stop - index > 1) and all(not text[a].islower() for a, _ in words[index:stop])
             if not names_only and (stop - index >= 2 or end - start >= self.config.min_phrase_letters):
                 detection = langid.detect(text[start:end], candidates, self.backend)
-                if detection.lang != piece.lang and detection.confidence >= self.config.phrase_confidence:
+                main_probability = dict(detection.probabilities).get(piece.lang, 0.0)
+                if detection.lang != piece.lang and main_probability <= 1 - self.config.phrase_confidence:
                     if start > cursor and _has_content(text, cursor, start):
                         before = _strip(text, cursor, start)
                         result.append(self._relabelled(text, before, piece))
                     result.append(
                         _Piece(
-                            start, end, piece.script, phrase=True, lang=detection.lang, confidence=detection.confidence, words=stop - index
+                            start,
+                            end,
+                            piece.script,
+                            phrase=True,
+                            lang=detection.lang,
+                            confidence=detection.confidence,
+                            words=stop - index,
+                            probabilities=dict(detection.probabilities),
+                            text=text[start:end],
                         )
                     )
                     cursor = end
@@ -403,26 +417,32 @@ def _absorb_letterless(text: str, pieces: list[_Piece]) -> list[_Piece]:
 
 def _viterbi(rows: list[list[float]], main: int, switch_cost: float) -> list[int]:
     """Most likely language per word, paying ``switch_cost`` per change; starts and ends in ``main``."""
-    import math
-
+    # Quick exit: no stretch of words favours another language by two switches' cost
+    # (Kadane's maximum run), so the whole sentence stays in ``main``.
+    best_run = run = 0.0
+    for row in rows:
+        main_score = row[main]
+        margin = max(value for index, value in enumerate(row) if index != main) - main_score
+        run = max(0.0, run + margin)
+        best_run = max(best_run, run)
+    if best_run < 2 * switch_cost:  # a run in another language pays two switches
+        return [main] * len(rows)
     states = len(rows[0])
     normalised = []
     for row in rows:
         top = max(row)
         log_total = top + math.log(sum(math.exp(value - top) for value in row))
         normalised.append([value - log_total for value in row])
-    score = [0.0 if state == main else -switch_cost for state in range(states)]
-    score = [score[state] + normalised[0][state] for state in range(states)]
+    score = [normalised[0][state] - (0.0 if state == main else switch_cost) for state in range(states)]
     back: list[list[int]] = []
     for row in normalised[1:]:
         best_previous = max(range(states), key=score.__getitem__)
+        switch = score[best_previous] - switch_cost
         pointers, new_score = [], []
         for state in range(states):
-            stay = score[state]
-            switch = score[best_previous] - switch_cost
-            if stay >= switch:
+            if score[state] >= switch:
                 pointers.append(state)
-                new_score.append(stay + row[state])
+                new_score.append(score[state] + row[state])
             else:
                 pointers.append(best_previous)
                 new_score.append(switch + row[state])
@@ -437,13 +457,17 @@ def _viterbi(rows: list[list[float]], main: int, switch_cost: float) -> list[int
     return path[::-1]
 
 
-def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: float) -> None:
+def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: float, floor: float = 0.02) -> None:
     """A short piece between two neighbours of one language, in their script, is most likely
-    a detector error: it takes the neighbours' label, unless it is a confidently detected phrase."""
+    a detector error: it takes the neighbours' label, unless it is a confidently detected
+    phrase of three letters or more, or the detector all but ruled that language out."""
     for index in range(1, len(pieces) - 1):
         piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+        protected = piece.phrase and piece.confidence >= phrase_confidence and sum(c.isalpha() for c in piece.text) >= 3
+        ruled_out = bool(piece.probabilities) and piece.probabilities.get(before.lang, 0.0) < floor and sum(c.isalpha() for c in piece.text) >= 3
         if (
-            not (piece.phrase and piece.confidence >= phrase_confidence)
+            not protected
+            and not ruled_out
             and piece.words <= short_words
             and before.lang == after.lang != piece.lang
             and before.script == piece.script == after.script
