@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .spec import sinusoidal_positions, transformer_spec, write_argos_package, zip_argos_package
+from .spec import train_sentencepiece as spec_train_sentencepiece
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "models"
@@ -32,29 +33,15 @@ def training_text() -> str:
 
 def train_sentencepiece(target: Path, vocab_size: int, extra_symbols: int = 0) -> Path:
     """A unigram SentencePiece model; ``extra_symbols`` pads the vocabulary with decodable pieces."""
-    import sentencepiece as spm
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        text_file = Path(tmp) / "text.txt"
-        text_file.write_text(training_text(), encoding="utf-8")
-        spm.SentencePieceTrainer.train(
-            input=str(text_file),
-            model_prefix=str(Path(tmp) / "sp"),
-            vocab_size=vocab_size + extra_symbols,
-            model_type="unigram",
-            character_coverage=1.0,
-            user_defined_symbols=[f"▁x{i}" for i in range(extra_symbols)],
-            hard_vocab_limit=False,
-            unk_id=0,
-            bos_id=1,
-            eos_id=2,
-            pad_id=-1,
-            num_threads=2,
-            minloglevel=2,
-        )
-        (Path(tmp) / "sp.model").replace(target)
-    return target
+    return spec_train_sentencepiece(
+        training_text(),
+        target,
+        vocab_size=vocab_size + extra_symbols,
+        model_type="unigram",
+        user_defined_symbols=[f"▁x{i}" for i in range(extra_symbols)],
+        hard_vocab_limit=False,
+        num_threads=2,
+    )
 
 
 def sentencepiece_vocabulary(model: Path) -> list[str]:

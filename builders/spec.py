@@ -79,6 +79,31 @@ def transformer_spec(params: Params, *, layers: int, heads: int, d_model: int, d
     return spec
 
 
+def train_sentencepiece(text: str, target: Path, **options) -> Path:
+    """Train a SentencePiece model on ``text`` with Argos's special ids (unk 0, <s> 1, </s> 2)."""
+    import tempfile
+
+    import sentencepiece as spm
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        text_file = Path(tmp) / "text.txt"
+        text_file.write_text(text, encoding="utf-8")
+        spm.SentencePieceTrainer.train(
+            input=str(text_file),
+            model_prefix=str(Path(tmp) / "sp"),
+            character_coverage=1.0,
+            unk_id=0,
+            bos_id=1,
+            eos_id=2,
+            pad_id=-1,
+            minloglevel=2,
+            **options,
+        )
+        (Path(tmp) / "sp.model").replace(target)
+    return target
+
+
 def write_argos_package(
     folder: Path,
     *,

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .spec import sinusoidal_positions, transformer_spec, write_argos_package, zip_argos_package
+from .spec import train_sentencepiece as spec_train_sentencepiece
 
 FIXTURE = Path(__file__).parent / "fixtures" / "translate-xx_en-toy.argosmodel"
 
@@ -77,28 +78,15 @@ def sample_sentences(count: int, seed: int) -> list[str]:
 def train_sentencepiece(target: Path) -> Path:
     """A unigram SentencePiece model over both languages in which every word is one piece
     and punctuation is always its own piece."""
-    import sentencepiece as spm
-
-    with tempfile.TemporaryDirectory() as tmp:
-        text = Path(tmp) / "text.txt"
-        lines = sample_sentences(6000, seed=7)
-        text.write_text("\n".join(lines + [to_toyish(line) for line in lines]) + "\n", encoding="utf-8")
-        spm.SentencePieceTrainer.train(
-            input=str(text),
-            model_prefix=str(Path(tmp) / "sp"),
-            model_type="unigram",
-            vocab_size=len(WORDS) + len(TOY_WORDS) + 60,
-            hard_vocab_limit=False,
-            user_defined_symbols=PUNCTUATION,
-            character_coverage=1.0,
-            unk_id=0,
-            bos_id=1,
-            eos_id=2,
-            pad_id=-1,
-            minloglevel=2,
-        )
-        (Path(tmp) / "sp.model").replace(target)
-    return target
+    lines = sample_sentences(6000, seed=7)
+    return spec_train_sentencepiece(
+        "\n".join(lines + [to_toyish(line) for line in lines]) + "\n",
+        target,
+        model_type="unigram",
+        vocab_size=len(WORDS) + len(TOY_WORDS) + 60,
+        hard_vocab_limit=False,
+        user_defined_symbols=PUNCTUATION,
+    )
 
 
 def vocabulary_of(sp_model: Path) -> list[str]:

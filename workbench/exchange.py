@@ -225,22 +225,24 @@ def _read_xliff(data: bytes, name: str) -> list[_Incoming]:
     for unit in store.getunits():
         if unit.isheader():
             continue
-        full_id = unit.getid()
-        document_id, _, segment_id = full_id.rpartition(ID_SEPARATOR)
         node = unit.xmlelement.find(unit.namespaced("target"))
         state = node.get("state") if node is not None else None
-        match = _REVISION.search(unit.getnotes(origin="workbench") or "")
-        items.append(
-            _Incoming(
-                document_id or None,
-                segment_id or None,
-                str(unit.source or ""),
-                str(unit.target or ""),
-                STATUS_OF_STATE.get(state or ""),
-                int(match.group(1)) if match else None,
-            )
-        )
+        items.append(_incoming(unit, unit.getid(), ID_SEPARATOR, STATUS_OF_STATE.get(state or ""), unit.getnotes(origin="workbench")))
     return items
+
+
+def _incoming(unit, full_id: str, separator: str, status: str | None, notes: str | None) -> _Incoming:
+    """A translate-toolkit unit as an import item: ids, texts, status, exported revision."""
+    document_id, _, segment_id = full_id.rpartition(separator)
+    match = _REVISION.search(notes or "")
+    return _Incoming(
+        document_id or None,
+        segment_id or None,
+        str(unit.source or ""),
+        str(unit.target or ""),
+        status,
+        int(match.group(1)) if match else None,
+    )
 
 
 def _read_tmx(data: bytes, name: str) -> list[_Incoming]:
@@ -251,22 +253,7 @@ def _read_tmx(data: bytes, name: str) -> list[_Incoming]:
         store = tmxfile.parsestring(data)
     except Exception as error:
         raise ExchangeError(f"{name}: not a TMX file: {error}") from None
-    items = []
-    for unit in store.getunits():
-        tuid = unit.xmlelement.get("tuid") or ""
-        document_id, _, segment_id = tuid.rpartition("#")
-        match = _REVISION.search(unit.getnotes() or "")
-        items.append(
-            _Incoming(
-                document_id or None,
-                segment_id or None,
-                str(unit.source or ""),
-                str(unit.target or ""),
-                None,
-                int(match.group(1)) if match else None,
-            )
-        )
-    return items
+    return [_incoming(unit, unit.xmlelement.get("tuid") or "", "#", None, unit.getnotes()) for unit in store.getunits()]
 
 
 def _read_tsv(data: bytes, name: str) -> list[_Incoming]:

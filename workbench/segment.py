@@ -464,7 +464,9 @@ def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: fl
     for index in range(1, len(pieces) - 1):
         piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
         protected = piece.phrase and piece.confidence >= phrase_confidence and sum(c.isalpha() for c in piece.text) >= 3
-        ruled_out = bool(piece.probabilities) and piece.probabilities.get(before.lang, 0.0) < floor and sum(c.isalpha() for c in piece.text) >= 3
+        ruled_out = (
+            bool(piece.probabilities) and piece.probabilities.get(before.lang, 0.0) < floor and sum(c.isalpha() for c in piece.text) >= 3
+        )
         if (
             not protected
             and not ruled_out
