@@ -51,11 +51,15 @@ class Link:
 
 @dataclass(frozen=True)
 class AlignConfig:
-    variance: float = 6.8  # Gale & Church's s²
+    # Gale & Church's s² is 6.8; with anchors beside it, lengths are trusted less (measured
+    # on the development set: 10 gave strict F1 0.957 against 0.952).
+    variance: float = 10.0
     anchor_weight: float = 0.6  # nats per unit of anchor evidence (idf-weighted matches)
     mismatch_weight: float = 1.0  # a number or mark on one side only, against a match
     lonely_member: float = 1.0  # evidence units against a grouped sentence with no shared anchor
     lonely_min_features: int = 2
+    # A grouped link whose lengths cost more than this many nats is not scored further.
+    hopeless: float = 20.0
     number_weight: float = 2.0  # numbers count this many times a word
     # How far to trust the documents' length ratio (1) over 1:1 characters (0); deletions skew it.
     ratio_trust: float = 0.75
@@ -137,6 +141,13 @@ def _shared(a: Counter, b: Counter, idf: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(min(count, b[key]) * idf[key] for key, count in a.items() if key in b)
+
+
+def _mismatch(source: dict[str, int], target: dict[str, int], idf: dict[str, float]) -> float:
+    """Weight of the numbers and marks one side has and the other lacks."""
+    if not source and not target:
+        return 0.0
+    return sum(abs(source.get(feature, 0) - target.get(feature, 0)) * idf[feature] for feature in source.keys() | target.keys())
 
 
 def _is_strong(feature: str) -> bool:
@@ -222,6 +233,8 @@ def align(
     def similarity(i0: int, i1: int, j0: int, j1: int) -> float:
         """Anchor evidence for source sentences [i0, i1) ~ target sentences [j0, j1): the
         weight of shared features, less that of numbers or marks found on one side only."""
+        if i1 - i0 == 1 and j1 - j0 == 1:  # the common case, without grouping
+            return shared(i0, j0) - config.mismatch_weight * _mismatch(src_strong[i0], tgt_strong[j0], idf)
         if i1 - i0 > 1 and j1 - j0 > 1:
             # n-n: only the pairs in order; cross pairs would reward merging two 1-1 links.
             positive = sum(shared(i, j) for i, j in zip(range(i0, i1), range(j0, j1)))
@@ -241,12 +254,7 @@ def align(
                     for j in range(j0, j1)
                     if len(tgt_features[j]) >= config.lonely_min_features and not any(shared(i, j) for i in range(i0, i1))
                 )
-        source_strong, target_strong = strong_of("s", i0, i1), strong_of("t", j0, j1)
-        negative = 0.0
-        if source_strong or target_strong:
-            for feature in source_strong.keys() | target_strong.keys():
-                negative += abs(source_strong.get(feature, 0) - target_strong.get(feature, 0)) * idf[feature]
-        return positive - config.mismatch_weight * negative
+        return positive - config.mismatch_weight * _mismatch(strong_of("s", i0, i1), strong_of("t", j0, j1), idf)
 
     def mt_similarity(i0: int, i1: int, j0: int, j1: int) -> float:
         hypothesis = " ".join(translations[i0:i1])
@@ -258,6 +266,8 @@ def align(
         if a == 0 or b == 0:
             return prior + config.skip_cost, 0.0
         evidence = _length_cost(sum(source_lengths[i - a : i]), sum(target_lengths[j - b : j]), ratio, config.variance)
+        if evidence > config.hopeless and a + b > 2:
+            return prior + evidence, 0.0  # lengths rule this grouping out; skip the anchors
         if anchors:
             evidence -= config.anchor_weight * similarity(i - a, i, j - b, j)
         if translations is not None:
