@@ -122,3 +122,22 @@ def test_english_rendering_tab(workspace):
     at = open_app("news")
     rendering = at.text_area(key="rendering-news").value
     assert rendering == "the workers want bread\n\nsolidarity with all comrades\n"
+
+
+def test_memory_matches_are_offered_and_used(workspace):
+    from workbench.review import Workspace
+
+    ws = Workspace(workspace.parent / "corpus", workspace)
+    first = load(workspace / "news.json").segments[0]
+    ws.save_correction("news", first.id, "The workers want bread!", 0)
+    ws.set_status("news", first.id, "approved", 1)
+    # A near-identical sentence elsewhere is offered the approved translation.
+    (workspace.parent / "corpus" / "later.txt").write_text(to_toyish("the workers want bread") + "!\n", encoding="utf-8")
+    translate_corpus([workspace.parent / "corpus" / "later.txt"], TranslateSettings(out_dir=workspace, force_lang="xx"))
+    at = open_app("later")
+    record = load(workspace / "later.json").segments[0]
+    assert "The workers want bread!" in [t.value for t in at.text]
+    assert any("memory" in c.value and "approved" in c.value for c in at.caption)
+    at.button(key=f"use-{record.id}-0").click()
+    at.run()
+    assert at.text_area(key=f"correction-later-{record.id}").value == "The workers want bread!"

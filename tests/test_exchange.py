@@ -159,3 +159,42 @@ def test_malformed_files_are_refused_with_the_line(workspace, tmp_path, name, co
     with pytest.raises(ExchangeError, match=message):
         import_file(workspace, path)
     assert snapshot(workspace) == before
+
+
+def test_export_and_import_from_the_command_line(workspace, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def workbench(*args):
+        return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+    out = tmp_path / "news.jsonl"
+    result = workbench(
+        "export",
+        "--format",
+        "jsonl",
+        "--translations",
+        str(workspace.translations),
+        str(workspace.translations / "news.json"),
+        "-o",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    whole = workbench("export", "--format", "tsv", "--translations", str(workspace.translations))
+    assert whole.stdout.count("\n") == 6
+    folder = workbench("export", "--format", "xliff", "--translations", str(workspace.translations), str(workspace.translations))
+    assert folder.stdout.count("<trans-unit") == 5
+    outside = workbench("export", "--format", "tsv", "--translations", str(workspace.translations), "../secret")
+    assert outside.returncode == 1 and "no document '../secret'" in outside.stderr
+
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    rows[0]["target"], rows[0]["status"] = "The workers want bread!", "approved"
+    out.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
+    imported = workbench("import", "--translations", str(workspace.translations), str(out))
+    assert imported.returncode == 0, imported.stderr
+    assert "1 segments updated, 4 unchanged, 0 conflicts" in imported.stdout
+    assert load(workspace.translations / "news.json").segments[0].status == "approved"

@@ -175,3 +175,18 @@ def test_invariants_on_the_sample_corpus(segmenter):
     for path in sorted(CORPUS.glob("*.txt")):
         document = read_document(path)
         check_invariants(document.text, segmenter.segment(document.text))
+
+
+def test_a_large_file_segments_like_its_parts(segmenter, tmp_path):
+    """Repeating a document repeats its segments exactly (no cross-talk, no lost text)."""
+    part = (CORPUS / "redmed-mediterranean-eleven-languages.txt").read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    big = tmp_path / "big.txt"
+    big.write_text(part * 30, encoding="utf-8")
+    document = read_document(big)
+    single = segmenter.segment(part)
+    many = segmenter.segment(document.text)
+    assert len(many) == 30 * len(single)
+    for copy in (0, 17, 29):
+        offset = copy * len(part)
+        chunk = many[copy * len(single) : (copy + 1) * len(single)]
+        assert [(s.start - offset, s.end - offset, s.lang, s.kind) for s in chunk] == [(s.start, s.end, s.lang, s.kind) for s in single]

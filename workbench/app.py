@@ -160,7 +160,10 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
     base_key, loaded_key = f"{key}-base", f"{key}-loaded"
     on_disk = record.correction or (record.machine.text if record.machine else "")
     untouched = st.session_state.get(key) == st.session_state.get(loaded_key)
-    if (
+    suggestion = st.session_state.pop(f"{key}-use", None)
+    if suggestion is not None:
+        st.session_state[key] = suggestion  # a memory match, to edit and save
+    elif (
         key not in st.session_state
         or st.session_state.pop(f"{key}-reset", False)
         or (untouched and st.session_state.get(base_key) != record.revision)
