@@ -190,3 +190,11 @@ def test_a_large_file_segments_like_its_parts(segmenter, tmp_path):
         offset = copy * len(part)
         chunk = many[copy * len(single) : (copy + 1) * len(single)]
         assert [(s.start - offset, s.end - offset, s.lang, s.kind) for s in chunk] == [(s.start, s.end, s.lang, s.kind) for s in single]
+
+
+def test_dominant_prior_option_relabels_unsure_pieces():
+    text = "Putin crushes the uprising on behalf of imperialism, and the workers resist.\nCuba:\nFree all the imprisoned for fighting for bread."
+    default = [s.lang for s in Segmenter().segment(text)]
+    with_prior = [s.lang for s in Segmenter(SegmenterConfig(dominant_prior=20.0)).segment(text)]
+    assert with_prior == ["en", "en", "en"]
+    assert default[1] != "en"  # the detector alone calls "Cuba:" Spanish

@@ -121,6 +121,8 @@ class Segmenter:
     def _prefer_dominant(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
         """An unsure piece ("Cuba:", a line of names) takes the document's main language when
         the detector found that language plausible: a prior from the rest of the document."""
+        if self.config.dominant_prior <= 1.0:
+            return  # off (the default; see the README's benchmark section)
         weight: dict[tuple[str, str], int] = {}
         for _, _, pieces in lines:
             for piece in pieces:
