@@ -58,7 +58,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 
 def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """Sentences of every non-empty line, stripped."""
-    script = "Grek" if lang == "el" else "Armn" if lang == "hy" else "Latn"
+    script = languages.script_of(lang)
     spans = []
     for line_start, line_end in line_spans(text):
         for start, end in split_sentences(text, line_start, line_end, script):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import WorkbenchError
-from .review import ConflictError, ReviewError, Workspace
+from .review import ReviewError, Workspace
 from .store import SOURCE, SegmentRecord, TranslationFile, load, readable_files
 from .workflow import SETTABLE
 
@@ -314,10 +314,11 @@ def import_file(workspace: Workspace, path: Path) -> ImportReport:
     else:
         raise ExchangeError(f"{path}: import reads .xlf/.xliff, .tmx, .tsv or .jsonl files")
     report = ImportReport()
+    loaded: dict[str, TranslationFile] = {}
     by_source = None
     for item in items:
         if item.document_id and item.segment_id:
-            _apply(workspace, item, report)
+            _apply(workspace, item, report, loaded)
             continue
         if by_source is None:
             by_source = _index_by_source(workspace)
@@ -331,7 +332,7 @@ def import_file(workspace: Workspace, path: Path) -> ImportReport:
                 else:
                     report.unchanged += 1
                 continue
-            _apply(workspace, _Incoming(document_id, record.id, item.source, item.target, None, record.revision), report)
+            _apply(workspace, _Incoming(document_id, record.id, item.source, item.target, None, record.revision), report, loaded)
     return report
 
 
@@ -344,13 +345,17 @@ def _index_by_source(workspace: Workspace) -> dict[str, list[tuple[str, SegmentR
     return index
 
 
-def _apply(workspace: Workspace, item: _Incoming, report: ImportReport) -> None:
+def _apply(workspace: Workspace, item: _Incoming, report: ImportReport, loaded: dict[str, TranslationFile]) -> None:
+    """Apply one unit. ``loaded`` keeps documents read during this import; a document is
+    read again only after this import changed it."""
     key = f"{item.document_id}#{item.segment_id}"
-    try:
-        translation = workspace.open(item.document_id).translation
-    except (ReviewError, WorkbenchError):
-        report.unknown.append(key)
-        return
+    translation = loaded.get(item.document_id)
+    if translation is None:
+        try:
+            translation = loaded[item.document_id] = load(workspace.path_of(item.document_id))
+        except (ReviewError, WorkbenchError):
+            report.unknown.append(key)
+            return
     record = next((r for r in translation.segments if r.id == item.segment_id), None)
     if record is None:
         report.unknown.append(key)
@@ -372,7 +377,7 @@ def _apply(workspace: Workspace, item: _Incoming, report: ImportReport) -> None:
         if status != record.status and status is not None:
             workspace.set_status(item.document_id, record.id, status, revision)
         report.updated.append(key)
-    except ConflictError as error:
+    except WorkbenchError as error:  # a ConflictError above all: reported, nothing overwritten
         report.conflicts.append(f"{key}: {error}")
-    except WorkbenchError as error:
-        report.conflicts.append(f"{key}: {error}")
+    finally:
+        loaded.pop(item.document_id, None)  # written, or maybe half: read it afresh next time

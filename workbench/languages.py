@@ -140,6 +140,14 @@ def parse_language_list(value: str) -> tuple[str, ...]:
     return codes
 
 
+def script_of(code: str) -> str:
+    """The script a language is written in here (Latin when unknown): ``el`` → ``Grek``."""
+    for script, codes in SCRIPT_LANGUAGES.items():
+        if code in codes:
+            return script
+    return "Latn"
+
+
 def name_of(code: str) -> str:
     return NAMES.get(code, code)
 

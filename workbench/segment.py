@@ -308,7 +308,7 @@ def split_sentences(text: str, start: int, end: int, script: str = "Latn") -> li
                 next_start += 1
             if (
                 after < next_start < end
-                and _may_start_sentence(text[next_start], script)
+                and _may_start_sentence(text[next_start])
                 and not (char == "." and _is_abbreviation(text, cursor, index))
             ):
                 spans.append((cursor, after))
@@ -321,7 +321,7 @@ def split_sentences(text: str, start: int, end: int, script: str = "Latn") -> li
     return spans
 
 
-def _may_start_sentence(char: str, script: str) -> bool:
+def _may_start_sentence(char: str) -> bool:
     # Lower case may start a sentence too (a foreign sentence pasted after an English one);
     # same-language pieces merge again later, so splitting too often costs little.
     return char.isalnum() or char in _OPENING
@@ -465,10 +465,9 @@ def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: fl
     phrase of three letters or more, or the detector all but ruled that language out."""
     for index in range(1, len(pieces) - 1):
         piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
-        protected = piece.phrase and piece.confidence >= phrase_confidence and sum(c.isalpha() for c in piece.text) >= 3
-        ruled_out = (
-            bool(piece.probabilities) and piece.probabilities.get(before.lang, 0.0) < floor and sum(c.isalpha() for c in piece.text) >= 3
-        )
+        has_a_word = sum(c.isalpha() for c in piece.text) >= 3
+        protected = piece.phrase and piece.confidence >= phrase_confidence and has_a_word
+        ruled_out = bool(piece.probabilities) and piece.probabilities.get(before.lang, 0.0) < floor and has_a_word
         if (
             not protected
             and not ruled_out

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from . import languages
 from . import models as model_store
 from .cache import TranslationCache
 from .document import Document, iter_input_files, read_document
@@ -181,8 +182,7 @@ def _documents(paths: Iterable[Path], summary: RunSummary):
 
 
 def _sentences_of(record: SegmentRecord) -> list[tuple[int, int]]:
-    script = "Grek" if record.lang == "el" else "Armn" if record.lang == "hy" else "Latn"
-    return split_sentences(record.source, 0, len(record.source), script)
+    return split_sentences(record.source, 0, len(record.source), languages.script_of(record.lang))
 
 
 def _joined(
