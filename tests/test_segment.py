@@ -63,6 +63,17 @@ def test_proper_names_are_not_foreign_phrases(segmenter):
     assert [s.lang for s in segmenter.segment(text)] == ["en"]
 
 
+@pytest.mark.parametrize("link", [" al ", " al-"])
+def test_transliterated_names_with_lowercase_links_stay_english(segmenter, link):
+    # "Hayat Tahrir al Sham" was labelled Turkish in the Syrian newsletter: "al" broke the
+    # run of capitalised words that marks a name.
+    text = (
+        f"In Northeast Syria, there's Hayat Tahrir{link}Sham (HTS), formerly known as Jabhat{link}Nusra, "
+        "ruling the city of Idlib, while the Turkish army holds the border."
+    )
+    assert [(s.start, s.end, s.lang) for s in segmenter.segment(text)] == [(0, len(text), "en")]
+
+
 def test_candidate_languages_restrict_labels():
     text = "Toda persona tiene derecho a la libertad de reunión y de asociación pacíficas."
     only_en_pt = Segmenter(SegmenterConfig(languages=("en", "pt")))

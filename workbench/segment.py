@@ -241,7 +241,9 @@ class Segmenter:
             start, end = words[index][0], words[stop - 1][1]
             # Capitalised words are names ("Kurdistan", "Juan Emilio Perez"), not foreign
             # phrases; but a lone first word of a sentence is capitalised anyway ("Préambule").
-            names_only = (index > 0 or stop - index > 1) and all(not text[a].islower() for a, _ in words[index:stop])
+            names_only = (index > 0 or stop - index > 1) and all(
+                not text[a].islower() or _is_name_particle(text, a, b) for a, b in words[index:stop]
+            )
             if not names_only and (stop - index >= 2 or end - start >= self.config.min_phrase_letters):
                 detection = langid.detect(text[start:end], candidates, self.backend)
                 main_probability = dict(detection.probabilities).get(piece.lang, 0.0)
@@ -415,6 +417,21 @@ def _absorb_letterless(text: str, pieces: list[_Piece]) -> list[_Piece]:
     if pending_start is not None:  # only quoted pieces, or none, before these numbers
         kept.append(_Piece(pending_start, pieces[-1].end, "Zyyy"))
     return kept
+
+
+# Lowercase links inside names: "Hayat Tahrir al-Sham", "Abu Bakr al-Baghdadi", "bin Laden".
+_NAME_PARTICLES = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "abu"})
+
+
+def _is_name_particle(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a name link: "al-Sham" (one word), or "al" before a capitalised word."""
+    head, hyphen, tail = text[start:end].partition("-")
+    if head not in _NAME_PARTICLES:
+        return False
+    if hyphen:
+        return tail[:1].isupper()
+    after = text[end : end + 2]
+    return after[:1] == " " and after[1:2].isupper()
 
 
 def _viterbi(rows: list[list[float]], main: int, switch_cost: float) -> list[int]:
