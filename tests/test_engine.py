@@ -64,8 +64,8 @@ def test_loads_each_model_once(engine, toy_model):
     ],
 )
 def test_quality_flags(source, output, tokens, expected):
-    assert quality_flags(source, output, tokens, 4, 256) == expected
+    assert quality_flags(source, output, tokens, 256) == expected
 
 
 def test_truncated_output_is_flagged():
-    assert "truncated" in quality_flags("zo", "x " * 10, ["▁x", "▁y"] * 5, 1, 10)
+    assert "truncated" in quality_flags("zo", "x " * 10, ["▁x", "▁y"] * 5, 10)

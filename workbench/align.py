@@ -221,9 +221,6 @@ def align(
     def centre(i: int) -> int:
         return round(i * m / n)
 
-    def in_band(i: int, j: int) -> bool:
-        return abs(j - centre(i)) <= band
-
     def shared(i: int, j: int) -> float:
         key = (i, j)
         if key not in dots:

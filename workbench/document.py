@@ -10,8 +10,6 @@ from pathlib import Path
 
 from .errors import InputError
 
-KINDS = ("heading", "paragraph", "sentence", "phrase")
-
 
 @dataclass(frozen=True)
 class Segment:
@@ -22,7 +20,7 @@ class Segment:
     lang: str
     script: str
     confidence: float
-    kind: str
+    kind: str  # heading, paragraph, sentence or phrase
 
     def text_of(self, text: str) -> str:
         return text[self.start : self.end]
@@ -41,9 +39,6 @@ class Document:
 
     def with_segments(self, segments: list[Segment] | tuple[Segment, ...]) -> Document:
         return replace(self, segments=tuple(segments))
-
-    def segment_texts(self) -> list[str]:
-        return [segment.text_of(self.text) for segment in self.segments]
 
 
 # Control characters that never occur in text; more than a few means a binary file.

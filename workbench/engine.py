@@ -138,12 +138,9 @@ class Engine:
         for offset in range(0, len(unique), chunk_size):
             chunk = unique[offset : offset + chunk_size]
             tokenized = [loaded.encode(sentence) for sentence in chunk]
-            submitted.append((chunk, tokenized, self._submit(loaded, tokenized, options)))
-        for chunk, tokenized, futures in submitted:
-            yield {
-                sentence: self._result(loaded, sentence, tokens, future.result(), options)
-                for sentence, tokens, future in zip(chunk, tokenized, futures)
-            }
+            submitted.append((chunk, self._submit(loaded, tokenized, options)))
+        for chunk, futures in submitted:
+            yield {sentence: self._result(loaded, sentence, future.result(), options) for sentence, future in zip(chunk, futures)}
 
     @staticmethod
     def _submit(loaded: LoadedModel, tokenized: list[list[str]], options: DecodingOptions):
@@ -163,14 +160,14 @@ class Engine:
         )
 
     @staticmethod
-    def _result(loaded: LoadedModel, sentence: str, tokens: list[str], result, options: DecodingOptions) -> SentenceTranslation:
+    def _result(loaded: LoadedModel, sentence: str, result, options: DecodingOptions) -> SentenceTranslation:
         output_tokens = result.hypotheses[0]
         text = loaded.decode(output_tokens)
         score = float(result.scores[0]) if result.scores else 0.0
         length = max(1, len(output_tokens) + 1)  # + </s>
         log_prob = score * length**options.length_penalty
         confidence = math.exp(log_prob / length)
-        flags = quality_flags(sentence, text, output_tokens, len(tokens), options.max_decoding_length)
+        flags = quality_flags(sentence, text, output_tokens, options.max_decoding_length)
         return SentenceTranslation(sentence, text, round(score, 6), round(confidence, 6), flags)
 
 
@@ -183,7 +180,7 @@ def _normalised(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def quality_flags(source: str, output: str, output_tokens: list[str], source_tokens: int, max_length: int) -> tuple[str, ...]:
+def quality_flags(source: str, output: str, output_tokens: list[str], max_length: int) -> tuple[str, ...]:
     """Signs of degenerate output a reviewer should look at first.
 
     ``empty``: nothing came out; ``copy``: the source came back unchanged; ``repetition``:

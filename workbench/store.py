@@ -66,10 +66,6 @@ class SegmentRecord:
     revision: int = 0  # bumped by every human change; concurrent editors compare it
     history: tuple[HistoryEntry, ...] = ()
 
-    @property
-    def needs_translation(self) -> bool:
-        return self.status != SOURCE
-
     def best_text(self) -> str:
         """What the English rendering shows: correction, else machine output, else the source."""
         if self.status == SOURCE:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from .errors import WorkbenchError
 from .store import SOURCE, SegmentRecord
 
-ORDER = ("untranslated", "machine", "edited", "reviewed", "approved", "rejected")
 SETTABLE = ("machine", "edited", "reviewed", "approved", "rejected")
 LABELS = {
     "untranslated": "untranslated",
@@ -38,11 +37,3 @@ def check_transition(record: SegmentRecord, target: str) -> None:
         raise TransitionError(f"segment {record.id} has no correction: type one before marking it edited")
     if target in ("reviewed", "approved") and not record.correction and record.machine is None:
         raise TransitionError(f"segment {record.id} has no translation yet: type one before marking it {target}")
-
-
-def next_status(record: SegmentRecord) -> str | None:
-    """The status one step along the usual path, or None at its end."""
-    path = ("machine", "edited", "reviewed", "approved")
-    if record.status in path[:-1]:
-        return path[path.index(record.status) + 1]
-    return None
