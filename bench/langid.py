@@ -178,8 +178,8 @@ def score_single(rows: list[dict], predicted: list[str]) -> dict:
     return result
 
 
-def english_paragraphs() -> list[tuple[str, int, int]]:
-    """Paragraphs of the sample corpus that are plainly English: (document text, start, end).
+def english_paragraphs() -> list[tuple[str, list[tuple[int, int]]]]:
+    """Paragraphs of the sample corpus that are plainly English: (document text, [(start, end)]).
 
     The UDHR sets measure what is found, not what is invented. Real English prose is full of
     names, acronyms and loanwords that a splitter can mistake for foreign phrases, so the
@@ -198,27 +198,27 @@ def english_paragraphs() -> list[tuple[str, int, int]]:
     found = []
     for path in sorted((DATA.parents[1] / "corpus").glob("*.txt")):
         text = read_document(path).text
+        ranges = []
         for match in re.finditer(r"[^\n]+", text):
             paragraph = match.group()
             if len(paragraph.split()) < 20 or not all(char.isascii() for char in paragraph if char.isalpha()):
                 continue
             if all(backend.probabilities(paragraph, candidates)[english] >= 0.99 for backend in (fasttext, langdetect)):
-                found.append((text, match.start(), match.end()))
+                ranges.append((match.start(), match.end()))
+        if ranges:
+            found.append((text, ranges))
     return found
 
 
-def english_false_positives(system, paragraphs: list[tuple[str, int, int]]) -> list[str]:
+def english_false_positives(system, documents: list[tuple[str, list[tuple[int, int]]]]) -> list[str]:
     """Foreign-labelled stretches the system puts inside plainly English paragraphs."""
     hits = []
-    spans_of: dict[int, list] = {}
-    texts: dict[int, str] = {}
-    for text, start, end in paragraphs:
-        key = id(text)
-        if key not in spans_of:
-            spans_of[key], texts[key] = system.spans(text), text
-        for a, b, lang in spans_of[key]:
-            if lang not in ("en", "und") and a < end and b > start:
-                hits.append(f"{lang}: {text[max(a, start) : min(b, end)][:60]!r}")
+    for text, ranges in documents:
+        foreign = [(a, b, lang) for a, b, lang in system.spans(text) if lang not in ("en", "und")]
+        for start, end in ranges:
+            for a, b, lang in foreign:
+                if a < end and b > start:
+                    hits.append(f"{lang}: {text[max(a, start) : min(b, end)][:60]!r}")
     return hits
 
 
@@ -248,7 +248,7 @@ def main() -> None:
     )
     prose = english_paragraphs()
     print(header)
-    print(f"(EN-FP: foreign segments inside {len(prose)} plainly English paragraphs of corpus/; see english_paragraphs)")
+    print(f"(EN-FP: foreign segments inside {sum(len(r) for _, r in prose)} plainly English paragraphs of corpus/; see english_paragraphs)")
     for name in args.systems.split(","):
         system = make_system(name)
         predictions, seconds = timed(system, [doc["text"] for doc in mixed])

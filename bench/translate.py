@@ -133,8 +133,11 @@ def main() -> None:
     # Argos's rate depends on sentence length, so its sample must have the corpus's mix: every
     # k-th paragraph in order of mean length (a prefix of the corpus is one language's short
     # sentences and flattered Argos by a fifth; every k-th in corpus order happened to be long).
+    def mean_tokens(texts: list[str]) -> float:
+        return sum(len(sp.encode(t)) for t in texts) / len(texts)
+
     stride = max(1, round(len(sentences) / args.argos_sentences))
-    by_length = sorted(paragraphs, key=lambda p: sum(len(sp.encode(s)) for s in p) / len(p))
+    by_length = sorted(paragraphs, key=mean_tokens)
     argos_paragraphs = [" ".join(paragraph) for paragraph in by_length[stride // 2 :: stride]]
     argos_sentence_count = sum(len(split_sentences(p, 0, len(p))) for p in argos_paragraphs)
 
@@ -151,9 +154,6 @@ def main() -> None:
     argos_rate = argos_sentence_count / seconds
     subset = [s for p in argos_paragraphs for s in (p[a:b] for a, b in split_sentences(p, 0, len(p)))]
     engine_subset_rate = len(subset) / timed(lambda: Engine(threads=2).translate(model, subset, options))
-
-    def mean_tokens(texts: list[str]) -> float:
-        return sum(len(sp.encode(t)) for t in texts) / len(texts)
 
     print(
         f"argostranslate translate() per paragraph, default settings: {argos_rate:7.2f} sentences/s "
