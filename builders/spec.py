@@ -37,6 +37,13 @@ def _linear(spec, params: Params, name: str, out_dim: int, in_dim: int) -> None:
     spec.bias = params(f"{name}.bias", (out_dim,))
 
 
+def _feed_forward(ffn, params: Params, prefix: str, d: int, d_ff: int) -> None:
+    """The pre-norm feed-forward block, the same in encoder and decoder layers."""
+    _norm(ffn.layer_norm, params, f"{prefix}.ffn_norm", d)
+    _linear(ffn.linear_0, params, f"{prefix}.ffn0", d_ff, d)
+    _linear(ffn.linear_1, params, f"{prefix}.ffn1", d, d_ff)
+
+
 def transformer_spec(params: Params, *, layers: int, heads: int, d_model: int, d_ff: int, vocabulary: list[str], max_length: int):
     """A pre-norm Transformer with shared embeddings and vocabulary, ready to ``save``."""
     from ctranslate2.specs import TransformerSpec
@@ -54,9 +61,7 @@ def transformer_spec(params: Params, *, layers: int, heads: int, d_model: int, d
         _norm(layer.self_attention.layer_norm, params, f"enc.{i}.attn_norm", d)
         _linear(layer.self_attention.linear[0], params, f"enc.{i}.qkv", 3 * d, d)
         _linear(layer.self_attention.linear[1], params, f"enc.{i}.out", d, d)
-        _norm(layer.ffn.layer_norm, params, f"enc.{i}.ffn_norm", d)
-        _linear(layer.ffn.linear_0, params, f"enc.{i}.ffn0", d_ff, d)
-        _linear(layer.ffn.linear_1, params, f"enc.{i}.ffn1", d, d_ff)
+        _feed_forward(layer.ffn, params, f"enc.{i}", d, d_ff)
     _norm(spec.encoder.layer_norm, params, "enc.norm", d)
     for i, layer in enumerate(spec.decoder.layer):
         _norm(layer.self_attention.layer_norm, params, f"dec.{i}.self_norm", d)
@@ -66,9 +71,7 @@ def transformer_spec(params: Params, *, layers: int, heads: int, d_model: int, d
         _linear(layer.attention.linear[0], params, f"dec.{i}.cross_q", d, d)
         _linear(layer.attention.linear[1], params, f"dec.{i}.cross_kv", 2 * d, d)
         _linear(layer.attention.linear[2], params, f"dec.{i}.cross_out", d, d)
-        _norm(layer.ffn.layer_norm, params, f"dec.{i}.ffn_norm", d)
-        _linear(layer.ffn.linear_0, params, f"dec.{i}.ffn0", d_ff, d)
-        _linear(layer.ffn.linear_1, params, f"dec.{i}.ffn1", d, d_ff)
+        _feed_forward(layer.ffn, params, f"dec.{i}", d, d_ff)
     _norm(spec.decoder.layer_norm, params, "dec.norm", d)
     spec.decoder.projection.weight = embeddings  # tied, as in Argos's OpenNMT models
     spec.decoder.projection.bias = params("proj.bias", (vocab,))
