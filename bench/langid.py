@@ -191,8 +191,7 @@ def english_paragraphs() -> list[tuple[str, list[tuple[int, int]]]]:
 
     from workbench.document import read_document
 
-    fasttext = langid.FastTextBackend()
-    langdetect = langid.LangdetectBackend()
+    fasttext, langdetect = langid.load_backend("fasttext"), langid.load_backend("langdetect")  # shared with the systems
     candidates = tuple(sorted(set(languages.NAMES) - {languages.UNDETERMINED}))
     english = candidates.index("en")
     found = []
