@@ -101,7 +101,7 @@ def test_import_of_a_translators_edit_keeps_history(workspace, tmp_path):
     assert len(report.updated) == 1 and not report.conflicts
     record = load(workspace.translations / "news.json").segments[0]
     assert (record.correction, record.status) == ("The workers want bread, now.", "approved")
-    assert [h.action for h in record.history] == ["edit", "status"]
+    assert [(h.action, h.previous_status, h.status) for h in record.history] == [("import", "machine", "approved")]
     assert (workspace.translations / "news.en.txt").read_text(encoding="utf-8").startswith("The workers want bread, now.\n")
 
 

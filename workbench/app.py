@@ -15,7 +15,10 @@ from workbench import languages
 from workbench.errors import WorkbenchError
 from workbench.review import ConflictError, OpenDocument, Workspace, attention_order, is_flagged, is_low_confidence
 from workbench.store import SOURCE, SegmentRecord, StoreError
-from workbench.workflow import LABELS, SETTABLE
+from workbench.workflow import LABELS
+from workbench.workflow import SETTABLE as SETTABLE_STATUSES
+
+SETTABLE = [str(status) for status in SETTABLE_STATUSES]
 
 PAGE_SIZE = 25
 # Static styling only (no document content): right-to-left segments, compact English ones.
@@ -91,7 +94,7 @@ def sidebar(ws: Workspace) -> str | None:
         return None
     all_langs = sorted({lang for s in summaries for lang in s.languages})
     chosen_langs = st.sidebar.multiselect("Language", all_langs, format_func=lambda c: f"{c} · {languages.name_of(c)}", key="filter-langs")
-    chosen_status = st.sidebar.multiselect("Has segments in status", [s for s in LABELS if s != SOURCE], key="filter-status")
+    chosen_status = st.sidebar.multiselect("Has segments in status", [str(s) for s in LABELS if s != SOURCE], key="filter-status")
     attention = st.sidebar.checkbox("Flagged and low-confidence first", value=True, key="filter-attention")
     visible = [
         s
@@ -166,12 +169,12 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
     elif (
         key not in st.session_state
         or st.session_state.pop(f"{key}-reset", False)
-        or (untouched and st.session_state.get(base_key) != record.revision)
+        or (untouched and (st.session_state.get(base_key) != record.revision or st.session_state.get(loaded_key) != on_disk))
     ):
         st.session_state[key] = on_disk
         st.session_state[loaded_key] = on_disk
         st.session_state[base_key] = record.revision
-        st.session_state[f"status-{record.id}"] = record.status if record.status in SETTABLE else "edited"
+        st.session_state[f"status-{record.id}"] = str(record.status) if record.status in SETTABLE else "edited"
     return key, st.session_state[base_key]
 
 
@@ -258,12 +261,16 @@ def document_view(ws: Workspace, doc_id: str) -> None:
     translation = document.translation
     records = list(translation.segments)
     foreign = [r for r in records if r.status != SOURCE]
-    counts = {status: sum(r.status == status for r in foreign) for status in LABELS if status != SOURCE}
+    counts = {str(status): sum(r.status == status for r in foreign) for status in LABELS if status != SOURCE}
     st.header(doc_id)
     st.caption(
         f"{translation.path} · {len(records)} segments, {len(foreign)} to translate · "
         + " · ".join(f"{k} {v}" for k, v in counts.items() if v)
     )
+    if translation.encoding != "utf-8" or translation.encoding_confidence < 1.0:
+        st.caption(f"decoded as {translation.encoding} (confidence {translation.encoding_confidence:.2f})")
+    for warning in translation.decoding_warnings:
+        st.warning(warning)
     if document.text is None:
         st.warning(document.text_problem)
     review_tab, english_tab = st.tabs(["Review", "English rendering"])

@@ -8,7 +8,7 @@ A bitext is stored under ``translations/`` as an ordinary translations file with
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import languages
@@ -16,7 +16,7 @@ from .align import AlignConfig, Link, align
 from .document import Document, read_document
 from .errors import WorkbenchError
 from .segment import Segmenter, split_sentences
-from .store import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, now, save, segment_id
+from .store import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, now, segment_id, translation_path
 
 _LINE_ENDS = ("\r\n", "\n", "\r")
 
@@ -167,6 +167,26 @@ def bitext_translation(bitext: Bitext) -> TranslationFile:
 
 
 def save_bitext(out_dir: Path, bitext: Bitext) -> Path:
-    translation = bitext_translation(bitext)
-    json_path, _ = save(out_dir, translation, bitext.source.text)
-    return json_path
+    """Store the bitext through the store's transaction. Segments a person already changed
+    in an earlier bitext of the same document are kept as they are (or, when their source is
+    gone, moved to the orphans); the rest follow the new alignment."""
+    aligned = bitext_translation(bitext)
+
+    def change(current: TranslationFile | None) -> TranslationFile:
+        if current is None:
+            return aligned
+        touched: dict[tuple[str, str], list[SegmentRecord]] = {}
+        for record in current.segments:
+            if record.revision > 0:
+                touched.setdefault((record.lang, record.source), []).append(record)
+        segments = []
+        for record in aligned.segments:
+            kept = touched.get((record.lang, record.source))
+            segments.append(replace(kept.pop(0), start=record.start, end=record.end) if kept else record)
+        orphans = list(current.orphans) + [
+            replace(r, note=f"no longer in the alignment with {bitext.target.path}") for rs in touched.values() for r in rs
+        ]
+        return replace(aligned, segments=tuple(segments), orphans=tuple(orphans))
+
+    edit(out_dir, aligned.document_id, change, text=bitext.source.text)
+    return translation_path(out_dir, aligned.document_id)

@@ -187,7 +187,7 @@ def translate(
 
 
 class _RichProgress:
-    """Sentences translated, with rate and ETA, on stderr."""
+    """Documents written, with the sentence rate and ETA, on stderr."""
 
     def __enter__(self):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -207,13 +207,22 @@ class _RichProgress:
         return self
 
     def start(self, total: int, description: str) -> None:
+        import time
+
         self._task = self._progress.add_task(description, total=total, rate="")
+        self._sentences = 0
+        self._started = time.perf_counter()
 
     def advance(self, count: int) -> None:
         self._progress.advance(self._task, count)
-        speed = self._progress.tasks[self._task].speed
-        if speed:
-            self._progress.update(self._task, rate=f"{speed:.1f} sentences/s")
+
+    def sentences(self, count: int) -> None:
+        import time
+
+        self._sentences += count
+        elapsed = time.perf_counter() - self._started
+        if elapsed > 0:
+            self._progress.update(self._task, rate=f"{self._sentences} sentences, {self._sentences / elapsed:.1f}/s")
 
     def __exit__(self, *exc) -> None:
         self._progress.stop()
@@ -310,7 +319,7 @@ def align(
             )
             model = find_model(lang)
             if model is not None:
-                translate_function, model_id = _mt_function(model, out), model.model_id
+                translate_function, model_id = _mt_function(lang, out), model.model_id
         bitext = align_files(
             source, target, src_lang=lang, sentences_per_line=sentences_per_line, translate=translate_function, mt_model=model_id
         )
@@ -334,16 +343,12 @@ def align(
         )
 
 
-def _mt_function(model, out: Path):
+def _mt_function(lang: str, out: Path):
+    """Sentences of ``lang`` → English through the run's chain (cache included)."""
     from .translate import RecordTranslator, TranslateSettings
 
     translator = RecordTranslator(TranslateSettings(out_dir=out))
-
-    def translate_sentences(sentences: list[str]) -> list[str]:
-        results = translator.engine.translate(model, sentences)
-        return [results[s].text if s in results else "" for s in sentences]
-
-    return translate_sentences
+    return lambda sentences: translator.sentences(lang, sentences)
 
 
 def _print_alignment(bitext) -> None:

@@ -12,13 +12,13 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import WorkbenchError
 from .review import ReviewError, Workspace
-from .store import SOURCE, SegmentRecord, TranslationFile, load, readable_files
-from .workflow import SETTABLE
+from .store import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
+from .workflow import imported, shown_text
 
 FORMATS = ("tmx", "xliff", "tsv", "jsonl")
 TARGET = "en"
@@ -58,10 +58,7 @@ def _documents(workspace: Workspace, doc_ids: list[str] | None) -> list[Translat
     return [load(workspace.path_of(doc_id)) for doc_id in ids]
 
 
-def _target(record: SegmentRecord) -> str:
-    if record.correction:
-        return record.correction
-    return record.machine.text if record.machine is not None and record.status != "rejected" else ""
+_target = shown_text
 
 
 def _units(translations: list[TranslationFile]):
@@ -313,12 +310,19 @@ def import_file(workspace: Workspace, path: Path) -> ImportReport:
         items = _read_jsonl(data, str(path))
     else:
         raise ExchangeError(f"{path}: import reads .xlf/.xliff, .tmx, .tsv or .jsonl files")
+    return apply_items(workspace, items)
+
+
+def apply_items(workspace: Workspace, items: list[_Incoming]) -> ImportReport:
+    """Apply import items: one ``store.edit`` transaction per document, state rules from
+    workbench.workflow (``imported``). Units without ids match segments by source text and
+    only fill segments without a correction."""
     report = ImportReport()
-    loaded: dict[str, TranslationFile] = {}
+    by_document: dict[str, list[_Incoming]] = {}
     by_source = None
     for item in items:
         if item.document_id and item.segment_id:
-            _apply(workspace, item, report, loaded)
+            by_document.setdefault(item.document_id, []).append(item)
             continue
         if by_source is None:
             by_source = _index_by_source(workspace)
@@ -332,7 +336,9 @@ def import_file(workspace: Workspace, path: Path) -> ImportReport:
                 else:
                     report.unchanged += 1
                 continue
-            _apply(workspace, _Incoming(document_id, record.id, item.source, item.target, None, record.revision), report, loaded)
+            by_document.setdefault(document_id, []).append(_Incoming(document_id, record.id, item.source, item.target, None, None))
+    for document_id, document_items in by_document.items():
+        _apply_document(workspace, document_id, document_items, report)
     return report
 
 
@@ -345,39 +351,60 @@ def _index_by_source(workspace: Workspace) -> dict[str, list[tuple[str, SegmentR
     return index
 
 
-def _apply(workspace: Workspace, item: _Incoming, report: ImportReport, loaded: dict[str, TranslationFile]) -> None:
-    """Apply one unit. ``loaded`` keeps documents read during this import; a document is
-    read again only after this import changed it."""
-    key = f"{item.document_id}#{item.segment_id}"
-    translation = loaded.get(item.document_id)
-    if translation is None:
-        try:
-            translation = loaded[item.document_id] = load(workspace.path_of(item.document_id))
-        except (ReviewError, WorkbenchError):
-            report.unknown.append(key)
-            return
-    record = next((r for r in translation.segments if r.id == item.segment_id), None)
-    if record is None:
-        report.unknown.append(key)
-        return
-    status = item.status if item.status in SETTABLE else None
-    if status is None:
-        status = record.status if record.status not in ("untranslated", "machine") or item.target == _target(record) else "edited"
-    if item.target == _target(record) and status == record.status:
-        report.unchanged += 1
-        return
-    revision = item.revision if item.revision is not None else record.revision
+def _apply_document(workspace: Workspace, document_id: str, items: list[_Incoming], report: ImportReport) -> None:
     try:
-        if item.target != _target(record):
-            if item.target == (record.machine.text if record.machine else None) and not record.correction:
-                pass  # the machine text itself: nothing to store as a correction
-            else:
-                record = workspace.save_correction(item.document_id, record.id, item.target, revision)
-                revision = record.revision
-        if status != record.status and status is not None:
-            workspace.set_status(item.document_id, record.id, status, revision)
-        report.updated.append(key)
-    except WorkbenchError as error:  # a ConflictError above all: reported, nothing overwritten
-        report.conflicts.append(f"{key}: {error}")
-    finally:
-        loaded.pop(item.document_id, None)  # written, or maybe half: read it afresh next time
+        workspace.path_of(document_id)
+    except ReviewError:
+        report.unknown.extend(f"{document_id}#{item.segment_id}" for item in items)
+        return
+    lines: list[tuple[str, str]] = []  # (kind, text), reported once the transaction is done
+
+    def change(current: TranslationFile | None):
+        lines.clear()
+        if current is None:
+            lines.extend(("unknown", f"{document_id}#{item.segment_id}") for item in items)
+            return current
+        segments = list(current.segments)
+        index = {record.id: number for number, record in enumerate(segments)}
+        stamp = now()
+        for item in items:
+            key = f"{document_id}#{item.segment_id}"
+            number = index.get(item.segment_id)
+            if number is None:
+                lines.append(("unknown", key))
+                continue
+            record = segments[number]
+            text, status = imported(record, item.target, item.status, record.status if item.revision is not None else None)
+            if text is None and status is None:
+                lines.append(("unchanged", key))
+                continue
+            if item.revision is not None and record.revision != item.revision:
+                theirs = shown_text(record)
+                lines.append(
+                    ("conflict", f"{key}: changed in the workspace since the export (now revision {record.revision}, "
+                     f"{record.status}, {theirs[:60]!r}); kept")
+                )  # fmt: skip
+                continue
+            correction = record.correction if text is None else text
+            new_status = status or record.status
+            entry = HistoryEntry(stamp, "import", new_status, correction, record.status, record.correction)
+            segments[number] = replace(
+                record, correction=correction, status=new_status, revision=record.revision + 1, history=(*record.history, entry)
+            )
+            lines.append(("updated", key))
+        return replace(current, segments=tuple(segments)) if segments != list(current.segments) else current
+
+    try:
+        edit(workspace.translations, document_id, change, corpus=workspace.corpus)
+    except (WorkbenchError, OSError) as error:
+        report.conflicts.extend(f"{document_id}#{item.segment_id}: not imported: {error}" for item in items)
+        return
+    for kind, text in lines:
+        if kind == "updated":
+            report.updated.append(text)
+        elif kind == "unchanged":
+            report.unchanged += 1
+        elif kind == "conflict":
+            report.conflicts.append(text)
+        else:
+            report.unknown.append(text)

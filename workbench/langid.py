@@ -321,3 +321,17 @@ def detect(text: str, candidates: tuple[str, ...], backend: Backend) -> Detectio
         return Detection(languages.UNDETERMINED, 0.0)
     best = max(range(len(candidates)), key=probs.__getitem__)
     return Detection(candidates[best], probs[best], tuple(zip(candidates, probs)))
+
+
+def language_probabilities(text: str) -> dict[str, float]:
+    """py3langid's probabilities over every language it knows (workbench codes): how well
+    ``text`` reads as each, against all others. Used to tell encodings apart."""
+    backend = load_backend("py3langid")
+    scores: dict[str, float] = {}
+    for code, probability in backend._full.rank(text):
+        try:
+            key = languages.normalize(code)
+        except WorkbenchError:
+            continue
+        scores[key] = scores.get(key, 0.0) + float(probability)
+    return scores

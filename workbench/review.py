@@ -1,19 +1,18 @@
 """The review stage: a workspace of translated documents and the edits reviewers make.
 
 Everything the review app does goes through here, so it is tested without Streamlit.
-Every change reloads the file from disk under a lock, checks that the segment is still
-the revision the reviewer saw, applies the change, and saves atomically: two browser tabs
-editing the same document merge per segment, and an edit made on top of someone else's
-newer edit of the same segment is refused with a ConflictError, never applied silently.
+Every change is one ``store.edit`` transaction: it reloads the file under the document's
+lock, checks that the segment is still the revision the reviewer saw, applies the change,
+and saves atomically. Two browser tabs editing the same document merge per segment, an edit
+made on top of someone else's newer edit of the same segment is refused with a
+ConflictError, never applied silently, and a translation run writing at the same time only
+fills machine output.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,15 +25,16 @@ from .store import (
     StoreError,
     TranslationFile,
     document_ids,
+    edit,
     load,
     now,
     readable_files,
     render_english,
-    save,
     segment_id,
+    source_text,
     translation_path,
 )
-from .workflow import check_transition
+from .workflow import Status, after_edit, check_move
 
 LOW_CONFIDENCE = 0.5
 
@@ -171,20 +171,7 @@ class Workspace:
         return OpenDocument(translation, text, problem)
 
     def _source_text(self, translation: TranslationFile) -> tuple[str | None, str]:
-        recorded = Path(translation.path)
-        candidates = [recorded, self.corpus / recorded.name, self.corpus / (translation.document_id + recorded.suffix)]
-        for candidate in candidates:
-            try:
-                data = candidate.read_bytes()
-            except OSError:
-                continue
-            if hashlib.sha256(data).hexdigest() != translation.sha256:
-                return None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
-            try:
-                return data.decode(translation.encoding), ""
-            except (LookupError, UnicodeDecodeError) as error:
-                return None, f"the source file {candidate} cannot be decoded as {translation.encoding}: {error}"
-        return None, f"the source file {translation.path} is missing"
+        return source_text(translation, self.corpus)
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         """Case-insensitive search across sources, machine translations and corrections."""
@@ -210,28 +197,22 @@ class Workspace:
 
     # -- changing a document --------------------------------------------------------------
 
-    @contextmanager
-    def _editing(self, doc_id: str) -> Iterator[list]:
-        """Hold the document's lock; yield ``[translation, text]`` and save what is put back."""
-        path = self.path_of(doc_id)
-        lock_path = path.with_name(f".{path.name}.lock")
-        with lock_path.open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                translation = load(path)
-                text, _ = self._source_text(translation)
-                holder = [translation, text]
-                yield holder
-                if holder[0] is not translation:
-                    if text is None:
-                        # Save the JSON (nothing is lost); the rendering waits for a re-run.
-                        from .store import dumps, write_atomically
+    def _transaction(self, doc_id: str, change: Callable[[TranslationFile, str | None], tuple[list[SegmentRecord], object]]):
+        """Apply ``change(current file, source text)`` → ``(segments, result)`` in one
+        ``store.edit`` transaction; returns ``result``. A change that raises writes nothing."""
+        self.path_of(doc_id)
+        outcome: list = []
 
-                        write_atomically(path, dumps(replace(holder[0], updated=now())))
-                    else:
-                        save(self.translations, holder[0], text)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        def apply(current: TranslationFile | None) -> TranslationFile | None:
+            if current is None:
+                raise ReviewError(f"no document {doc_id!r} in {self.translations}")
+            text, _ = self._source_text(current)
+            segments, result = change(current, text)
+            outcome.append(result)
+            return replace(current, segments=tuple(segments)) if list(segments) != list(current.segments) else current
+
+        edit(self.translations, doc_id, apply, corpus=self.corpus)
+        return outcome[0]
 
     @staticmethod
     def _find(translation: TranslationFile, seg_id: str) -> tuple[int, SegmentRecord]:
@@ -251,85 +232,84 @@ class Workspace:
         entry = HistoryEntry(now(), action, updated.status, updated.correction, record.status, record.correction)
         return replace(updated, revision=record.revision + 1, history=(*record.history, entry))
 
-    def _replace_segments(self, holder: list, segments: list[SegmentRecord]) -> None:
-        holder[0] = replace(holder[0], segments=tuple(segments))
+    def _one(self, doc_id: str, seg_id: str, change: Callable[[SegmentRecord, str | None], SegmentRecord]) -> SegmentRecord:
+        """A transaction that replaces one segment by ``change(segment, source text)``."""
 
-    def save_correction(self, doc_id: str, seg_id: str, text: str, base_revision: int | None) -> SegmentRecord:
-        """Store a correction; a segment still ``machine`` or ``untranslated`` becomes ``edited``."""
-        with self._editing(doc_id) as holder:
-            index, record = self._find(holder[0], seg_id)
+        def apply(current: TranslationFile, text: str | None):
+            index, record = self._find(current, seg_id)
+            updated = change(record, text)
+            segments = list(current.segments)
+            segments[index] = updated
+            return segments, updated
+
+        return self._transaction(doc_id, apply)
+
+    def save_correction(self, doc_id: str, seg_id: str, text: str, base_revision: int | None, action: str = "edit") -> SegmentRecord:
+        """Store a correction: the segment becomes ``edited`` (approved or reviewed work that
+        changes needs review again); an empty correction goes back to the machine output.
+        Raises ConflictError when the segment changed since ``base_revision``."""
+
+        def change(record: SegmentRecord, _text) -> SegmentRecord:
             if record.correction == text:
                 return record  # the same text twice (or from two tabs) is not a conflict
             self._check(record, base_revision)
-            if record.status == SOURCE:
-                raise ReviewError(f"segment {seg_id} is English; relabel it before translating it")
-            status = "edited" if record.status in ("machine", "untranslated") else record.status
-            if not text.strip():
-                status = "machine" if record.machine is not None else "untranslated"
-            updated = self._changed(record, "edit", correction=text, status=status)
-            segments = list(holder[0].segments)
-            segments[index] = updated
-            self._replace_segments(holder, segments)
-            return updated
+            return self._changed(record, action, correction=text, status=after_edit(record, text))
 
-    def set_status(self, doc_id: str, seg_id: str, status: str, base_revision: int | None) -> SegmentRecord:
-        with self._editing(doc_id) as holder:
-            index, record = self._find(holder[0], seg_id)
+        return self._one(doc_id, seg_id, change)
+
+    def set_status(self, doc_id: str, seg_id: str, status: str, base_revision: int | None, action: str = "status") -> SegmentRecord:
+        """Move a segment to ``status`` (rules in workbench.workflow). Raises TransitionError
+        or ConflictError."""
+
+        def change(record: SegmentRecord, _text) -> SegmentRecord:
             if record.status == status:
                 return record
             self._check(record, base_revision)
-            check_transition(record, status)
-            updated = self._changed(record, "status", status=status)
-            segments = list(holder[0].segments)
-            segments[index] = updated
-            self._replace_segments(holder, segments)
-            return updated
+            return self._changed(record, action, status=check_move(record, status))
+
+        return self._one(doc_id, seg_id, change)
 
     def relabel(self, doc_id: str, seg_id: str, lang: str, base_revision: int | None, translator=None) -> SegmentRecord:
         """Change a segment's language, then re-translate it (when ``translator`` is given)."""
         code = languages.normalize(lang)
-        with self._editing(doc_id) as holder:
-            index, record = self._find(holder[0], seg_id)
+
+        def change(record: SegmentRecord, _text) -> SegmentRecord:
             self._check(record, base_revision)
             if code == "en":
-                updated = self._changed(record, "relabel", lang=code, status=SOURCE, machine=None, note="")
-            else:
-                status = "edited" if record.correction else "untranslated"
-                updated = self._changed(record, "relabel", lang=code, status=status, machine=None, note="")
-                if translator is not None:
-                    updated = translator(updated)
-            segments = list(holder[0].segments)
-            segments[index] = updated
-            self._replace_segments(holder, segments)
-            return updated
+                return self._changed(record, "relabel", lang=code, status=SOURCE, machine=None, note="")
+            status = Status.EDITED if record.correction else Status.UNTRANSLATED
+            updated = self._changed(record, "relabel", lang=code, status=status, machine=None, note="")
+            return translator(updated) if translator is not None else updated
+
+        return self._one(doc_id, seg_id, change)
 
     def retranslate(self, doc_id: str, seg_id: str, translator) -> SegmentRecord:
         """Fresh machine translation; corrections and review status are kept."""
-        with self._editing(doc_id) as holder:
-            index, record = self._find(holder[0], seg_id)
+
+        def change(record: SegmentRecord, _text) -> SegmentRecord:
             updated = translator(record)
             if updated.machine != record.machine or updated.note != record.note:
                 updated = replace(updated, revision=record.revision + 1)
-            segments = list(holder[0].segments)
-            segments[index] = updated
-            self._replace_segments(holder, segments)
             return updated
+
+        return self._one(doc_id, seg_id, change)
 
     def split(self, doc_id: str, seg_id: str, at: int, base_revision: int | None, translator=None) -> tuple[SegmentRecord, SegmentRecord]:
         """Split a segment at character ``at`` of its source; both halves are re-translated."""
-        with self._editing(doc_id) as holder:
-            index, record = self._find(holder[0], seg_id)
+
+        def change(current: TranslationFile, _text):
+            index, record = self._find(current, seg_id)
             self._check(record, base_revision)
             left_text, right_text = record.source[:at], record.source[at:]
             if not left_text.strip() or not right_text.strip():
                 raise ReviewError(f"splitting segment {seg_id} at {at} would leave an empty half")
-            taken = {r.id for r in holder[0].segments}
+            taken = {r.id for r in current.segments}
             halves = []
             for offset, part in ((0, left_text), (at, right_text)):
                 lead = len(part) - len(part.lstrip())
                 body = part.strip()
                 start = record.start + offset + lead
-                status = SOURCE if record.status == SOURCE else "untranslated"
+                status = SOURCE if record.status == SOURCE else Status.UNTRANSLATED
                 half = SegmentRecord(
                     id=segment_id(body, record.lang, taken),
                     start=start,
@@ -338,36 +318,41 @@ class Workspace:
                     kind="sentence" if record.kind != "phrase" else "phrase",
                     source=body,
                     status=status,
+                    revision=record.revision + 1,
                     history=(*record.history, HistoryEntry(now(), f"split from {record.id}", status, "", record.status, record.correction)),
                 )
                 if translator is not None and status != SOURCE:
                     half = translator(half)
                 halves.append(half)
-            segments = list(holder[0].segments)
+            segments = list(current.segments)
             segments[index : index + 1] = halves
-            self._replace_segments(holder, segments)
-            return halves[0], halves[1]
+            return segments, (halves[0], halves[1])
+
+        return self._transaction(doc_id, change)
 
     def merge(
         self, doc_id: str, seg_id: str, base_revision: int | None, next_revision: int | None = None, translator=None
     ) -> SegmentRecord:
         """Merge a segment with the one after it; the merged segment is re-translated."""
-        with self._editing(doc_id) as holder:
-            index, record = self._find(holder[0], seg_id)
+
+        def change(current: TranslationFile, text: str | None):
+            index, record = self._find(current, seg_id)
             self._check(record, base_revision)
-            segments = list(holder[0].segments)
+            segments = list(current.segments)
             if index + 1 >= len(segments):
                 raise ReviewError(f"segment {seg_id} is the last one: nothing to merge it with")
             following = segments[index + 1]
             self._check(following, next_revision)
-            text = holder[1]
             if text is None:
                 raise ReviewError(f"cannot merge in {doc_id}: the source text is not available")
             source = text[record.start : following.end]
             if "\n" in source or "\r" in source:
                 raise ReviewError(f"segments {seg_id} and {following.id} are on different lines; merge only within a line")
             correction = " ".join(part for part in (record.correction, following.correction) if part)
-            status = SOURCE if record.status == SOURCE and following.status == SOURCE else ("edited" if correction else "untranslated")
+            if record.status == SOURCE and following.status == SOURCE:
+                status = SOURCE
+            else:
+                status = Status.EDITED if correction else Status.UNTRANSLATED
             lang = record.lang if record.status != SOURCE else following.lang
             taken = {r.id for r in segments} - {record.id, following.id}
             merged = SegmentRecord(
@@ -379,6 +364,7 @@ class Workspace:
                 source=source,
                 correction=correction,
                 status=status,
+                revision=max(record.revision, following.revision) + 1,
                 history=(
                     *record.history,
                     *following.history,
@@ -388,5 +374,6 @@ class Workspace:
             if translator is not None and status != SOURCE:
                 merged = translator(merged)
             segments[index : index + 2] = [merged]
-            self._replace_segments(holder, segments)
-            return merged
+            return segments, merged
+
+        return self._transaction(doc_id, change)

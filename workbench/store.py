@@ -8,20 +8,24 @@ source changes under it, it moves to ``orphans`` with its history.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import WorkbenchError
+from .workflow import Status, shown_text
 
 FORMAT = "translation-workbench/1"
-# Review states, in workflow order. ``source`` marks segments already in English.
-STATUSES = ("untranslated", "machine", "edited", "reviewed", "approved", "rejected")
-SOURCE = "source"
+SOURCE = Status.SOURCE
 
 
 class StoreError(WorkbenchError):
@@ -63,18 +67,16 @@ class SegmentRecord:
     correction: str = ""
     status: str = "untranslated"
     note: str = ""
-    revision: int = 0  # bumped by every human change; concurrent editors compare it
+    # Bumped by every change a person makes (app, import, align); machine output filled by a
+    # run does not bump it. Concurrent editors compare it.
+    revision: int = 0
     history: tuple[HistoryEntry, ...] = ()
 
     def best_text(self) -> str:
         """What the English rendering shows: correction, else machine output, else the source."""
         if self.status == SOURCE:
             return self.source
-        if self.correction:
-            return self.correction
-        if self.machine is not None and self.status != "rejected":
-            return self.machine.text
-        return self.source
+        return shown_text(self) or self.source
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class TranslationFile:
     orphans: tuple[SegmentRecord, ...] = ()
     updated: str = ""
     extra: dict = field(default_factory=dict, compare=False)
+    # How sure the decoder was of ``encoding`` (1.0 for UTF-8), and what it had to say.
+    encoding_confidence: float = 1.0
+    decoding_warnings: tuple[str, ...] = ()
 
 
 def now() -> str:
@@ -147,14 +152,18 @@ def _record_to_json(record: SegmentRecord) -> dict:
 
 
 def dumps(translation: TranslationFile) -> str:
+    document = {
+        "id": translation.document_id,
+        "path": translation.path,
+        "sha256": translation.sha256,
+        "encoding": translation.encoding,
+    }
+    if translation.encoding_confidence < 1.0 or translation.decoding_warnings:
+        document["encoding_confidence"] = translation.encoding_confidence
+        document["decoding_warnings"] = list(translation.decoding_warnings)
     data = {
         "format": FORMAT,
-        "document": {
-            "id": translation.document_id,
-            "path": translation.path,
-            "sha256": translation.sha256,
-            "encoding": translation.encoding,
-        },
+        "document": document,
         "updated": translation.updated,
         "segments": [_record_to_json(record) for record in translation.segments],
         "orphans": [_record_to_json(record) for record in translation.orphans],
@@ -184,11 +193,18 @@ def _record_from_json(data: dict) -> SegmentRecord:
             origin=str(machine.get("origin", "engine")),
         ),
         correction=str(data.get("correction", "")),
-        status=str(data.get("status", "untranslated")),
+        status=_status(data.get("status", "untranslated")),
         note=str(data.get("note", "")),
         revision=int(data.get("revision", 0)),
         history=tuple(HistoryEntry(**entry) for entry in data.get("history", ())),
     )
+
+
+def _status(value) -> str:
+    try:
+        return Status(value)
+    except ValueError:
+        return str(value)  # reported by loads, naming the segment
 
 
 def loads(text: str, name: str = "<translations>") -> TranslationFile:
@@ -206,7 +222,7 @@ def loads(text: str, name: str = "<translations>") -> TranslationFile:
     except (KeyError, TypeError, ValueError) as error:
         raise StoreError(f"{name}: a segment or the document header is malformed ({type(error).__name__}: {error})") from None
     for record in segments + orphans:
-        if record.status not in STATUSES and record.status != SOURCE:
+        if record.status not in Status.__members__.values():
             raise StoreError(f"{name}: segment {record.id} has an unknown status {record.status!r}")
     known = {"format", "document", "updated", "segments", "orphans"}
     return TranslationFile(
@@ -218,6 +234,8 @@ def loads(text: str, name: str = "<translations>") -> TranslationFile:
         orphans=orphans,
         updated=str(data.get("updated", "")),
         extra={key: value for key, value in data.items() if key not in known},
+        encoding_confidence=float(document.get("encoding_confidence", 1.0)),
+        decoding_warnings=tuple(str(w) for w in document.get("decoding_warnings", ())),
     )
 
 
@@ -231,24 +249,76 @@ def load(path: Path) -> TranslationFile:
     return loads(text, str(path))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` so that ``path`` holds either the old or the new content, never half."""
+# Temporary files carry their writer's host and process id, so a cleanup removes only those
+# whose writer is gone; never another writer's file in flight.
+_HOST = socket.gethostname().split(".")[0][:20] or "host"
+STALE_AFTER = 24 * 3600  # seconds; a temporary file this old is stale whoever wrote it
+
+
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` so that ``path`` holds either the old or the new content, never half.
+
+    Raises OSError (a full disk, a read-only folder); the old file is then untouched and no
+    temporary file is left behind.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = path.parent / f".{path.name}.{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with open(temporary, "xb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def _writer_alive(name: str) -> bool | None:
+    """Whether the writer named in a temporary file's name still runs (None: unknown)."""
+    try:
+        writer = name.rsplit(".", 2)[-2]
+        host, pid, _ = writer.rsplit("-", 2)
+        pid_number = int(pid)
+    except (IndexError, ValueError):
+        return None
+    if host != _HOST:
+        return None
+    try:
+        os.kill(pid_number, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove temporary files left by killed writers; they are never the data.
+
+    Only files whose writer process is gone (on this host), or older than a day, are removed:
+    a file another writer is about to ``os.replace`` stays.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    now_seconds = time.time()
+    for leftover in folder.rglob(".*.tmp"):
+        try:
+            age = now_seconds - leftover.stat().st_mtime
+        except OSError:
+            continue
+        alive = _writer_alive(leftover.name)
+        if alive is False or age > STALE_AFTER:
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def document_ids(folder: Path) -> list[str]:
@@ -273,31 +343,79 @@ def readable_files(folder: Path):
             continue
 
 
-def remove_stale_temporaries(folder: Path) -> int:
-    """Temporary files left by a killed writer (``.name.XXXX.tmp``); they are never the data."""
-    removed = 0
-    if folder.is_dir():
-        for leftover in folder.rglob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
-            removed += 1
-    return removed
+@contextmanager
+def locked(json_path: Path) -> Iterator[None]:
+    """Hold a document's lock (``.<name>.lock`` beside it) across processes and threads."""
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    with json_path.with_name(f".{json_path.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def save(out_dir: Path, translation: TranslationFile, text: str) -> tuple[Path, Path]:
-    """Write the JSON file and the English rendering of a document atomically.
+Change = Callable[[TranslationFile | None], TranslationFile | None]
 
-    A file whose content would not change is left alone, ``updated`` stamp included, so
-    re-runs leave nothing to diff.
+
+def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None, corpus: Path | None = None) -> TranslationFile | None:
+    """The one way to change a translations file: a transaction per document.
+
+    Takes the document's lock, reads the *current* file (None when there is none), applies
+    ``change`` to it, and writes the result atomically with its English rendering. ``change``
+    returns the new file, or the file it was given (or None) to change nothing. Every writer
+    (a translation run, the review app, import, align) goes through here, so none writes back a
+    stale copy. The rendering needs the source text: ``text``, else the file named in the
+    translations file (or found in ``corpus``) when its checksum still matches; without it
+    only the JSON is written and the rendering waits for the next run.
+
+    Returns the file as it is on disk afterwards. Raises StoreError when the current file
+    cannot be read (it is left untouched) and OSError when it cannot be written.
     """
-    json_path = translation_path(out_dir, translation.document_id)
-    english_path = rendering_path(out_dir, translation.document_id)
-    previous = _read_if_exists(json_path)
-    if previous is None or dumps(replace(translation, updated=_updated_of(previous))) != previous:
-        write_atomically(json_path, dumps(replace(translation, updated=now())))
-    english = render_english(text, translation.segments)
-    if _read_if_exists(english_path) != english:
-        write_atomically(english_path, english)
-    return json_path, english_path
+    json_path = translation_path(out_dir, doc_id)
+    with locked(json_path):
+        current = load(json_path) if json_path.exists() else None
+        updated = change(current)
+        if updated is None or updated is current:
+            return current
+        previous = _read_if_exists(json_path)
+        if previous is None or dumps(replace(updated, updated=_updated_of(previous))) != previous:
+            updated = replace(updated, updated=now())
+            write_atomically(json_path, dumps(updated))
+        if text is None:
+            text, _ = source_text(updated, corpus)
+        if text is not None:
+            english = render_english(text, updated.segments)
+            english_path = rendering_path(out_dir, doc_id)
+            if _read_if_exists(english_path) != english:
+                write_atomically(english_path, english)
+        return updated
+
+
+def source_text(translation: TranslationFile, corpus: Path | None = None) -> tuple[str | None, str]:
+    """The document's source text, decoded as when it was translated, or ``(None, why not)``.
+
+    Looks at the recorded path, then ``corpus/<name>`` and ``corpus/<id><suffix>``; a file
+    whose checksum changed is not the source any more.
+    """
+    from .document import decode_as
+
+    recorded = Path(translation.path)
+    candidates = [recorded]
+    if corpus is not None:
+        candidates += [corpus / recorded.name, corpus / (translation.document_id + recorded.suffix)]
+    for candidate in candidates:
+        try:
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() != translation.sha256:
+            return None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
+        try:
+            return decode_as(data, translation.encoding), ""
+        except LookupError as error:
+            return None, f"the source file {candidate} cannot be decoded as {translation.encoding}: {error}"
+    return None, f"the source file {translation.path} is missing"
 
 
 def _read_if_exists(path: Path) -> str | None:

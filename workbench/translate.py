@@ -1,29 +1,34 @@
 """The translation stage: documents in, translation files and English renderings out.
 
-One run: segment every document, gather every sentence that needs a machine translation
-across the whole run, look each up in the cache, translate the rest in one sorted, batched
-pass per model (committing each chunk to the cache), then write each document's files
-atomically. A run killed at any moment re-runs to the same result: the cache keeps what was
-done, and no file is ever half-written.
+A run streams. A reader thread reads and segments documents ahead (a bounded queue), while
+the main thread gathers them into windows of about ``window`` sentences, translates each
+window through the translator chain (memory → sentences → cache → engine, batched and sorted
+per model), and writes every document of the window as soon as the window is done. Results
+appear during the run, memory stays flat whatever the corpus size, and a kill keeps every
+finished document (and every cached chunk).
+
+Writing is a ``store.edit`` transaction per document: under the document's lock the run
+reads the *current* file and merges its machine results into it. It fills or replaces
+machine output and never touches corrections, statuses set by people, notes people wrote or
+history, so a correction saved in the review app or imported during the run survives.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from . import languages
-from . import models as model_store
-from .cache import TranslationCache
 from .document import Document, iter_input_files, read_document
-from .engine import DecodingOptions, Engine, SentenceTranslation
+from .engine import DecodingOptions, Engine
 from .errors import InputError, WorkbenchError
 from .langid import detection_text
-from .memory import TranslationMemory, from_memory
-from .segment import Segmenter, split_sentences, with_language
+from .memory import TranslationMemory
+from .segment import Segmenter, with_language
 from .store import (
     SOURCE,
     HistoryEntry,
@@ -31,22 +36,27 @@ from .store import (
     SegmentRecord,
     StoreError,
     TranslationFile,
+    edit,
     load,
     now,
     remove_stale_temporaries,
-    save,
     segment_id,
     translation_path,
 )
+from .translators import CachedTranslator, Translator, build_translator
+from .workflow import SET_BY_PEOPLE, Status, after_machine
 
 TARGET = "en"
-HUMAN_STATUSES = frozenset({"edited", "reviewed", "approved", "rejected"})
+# Notes the workbench writes itself; a run may replace or clear them, never a person's note.
+SYSTEM_NOTES = ("no model for ", "language undetermined")
 
 
 class Progress(Protocol):
-    def start(self, total: int, description: str) -> None: ...
+    def start(self, total: int, description: str) -> None: ...  # total: documents
 
-    def advance(self, count: int) -> None: ...
+    def advance(self, count: int) -> None: ...  # documents written
+
+    def sentences(self, count: int) -> None: ...  # sentences translated
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,10 @@ class TranslateSettings:
     threads: int | None = None
     force_lang: str | None = None  # every segment with letters is in this language
     cache_path: Path | None = None  # default: <out_dir>/.cache/mt.sqlite3
+    # Sentences per window: documents are translated and written a window at a time.
+    window: int = 2048
+    # Documents read and segmented ahead of the translation.
+    read_ahead: int = 64
 
     @property
     def cache_file(self) -> Path:
@@ -76,6 +90,7 @@ class RunSummary:
     flagged: int = 0
     missing: dict[str, int] = field(default_factory=dict)  # "hy→en" → segments left untranslated
     invalidated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     engine_seconds: float = 0.0
@@ -83,9 +98,18 @@ class RunSummary:
 
 @dataclass
 class _Job:
+    """One document on its way: what the reader found, what the translator must do."""
+
     document: Document
-    records: list[SegmentRecord]
-    orphans: list[SegmentRecord]
+    fresh: list[SegmentRecord] | None  # new segmentation (None: the file on disk is current)
+    records: list[SegmentRecord]  # the records as planned (for deciding what to translate)
+    wanted: dict[tuple[str, bool], set[str]] = field(default_factory=dict)  # (lang, use memory) → sources
+    results: dict[tuple[str, str], MachineTranslation] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)  # lang → hint
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(max(1, source.count(". ") + 1) for sources in self.wanted.values() for source in sources)
 
 
 # -- building records -------------------------------------------------------------------
@@ -101,9 +125,9 @@ def _new_records(document: Document) -> list[SegmentRecord]:
         if segment.lang == TARGET or not has_letters:
             status, note = SOURCE, ""
         elif segment.lang == "und":
-            status, note = "untranslated", "language undetermined; set the segment's language to translate it"
+            status, note = Status.UNTRANSLATED, "language undetermined; set the segment's language to translate it"
         else:
-            status, note = "untranslated", ""
+            status, note = Status.UNTRANSLATED, ""
         records.append(
             SegmentRecord(
                 id=segment_id(source, segment.lang, taken),
@@ -120,7 +144,7 @@ def _new_records(document: Document) -> list[SegmentRecord]:
 
 
 def _has_human_work(record: SegmentRecord) -> bool:
-    return bool(record.correction) or record.status in HUMAN_STATUSES
+    return bool(record.correction) or record.status in SET_BY_PEOPLE
 
 
 def carry_over(old: TranslationFile, new_records: list[SegmentRecord]) -> tuple[list[SegmentRecord], list[SegmentRecord], list[str]]:
@@ -165,50 +189,29 @@ def carry_over(old: TranslationFile, new_records: list[SegmentRecord]) -> tuple[
     return records, orphans, report
 
 
+def with_machine(record: SegmentRecord, machine: MachineTranslation, stamp: str) -> SegmentRecord:
+    """Fill or replace a segment's machine output (the only thing a run changes).
+
+    Corrections, statuses set by people and their notes stay; ``untranslated`` becomes
+    ``machine``; replacing earlier machine output is recorded in the history.
+    """
+    if record.status == SOURCE or record.machine == machine:
+        return record
+    status = after_machine(record.status)
+    history = record.history
+    if record.machine is not None and record.machine.text != machine.text:
+        history += (HistoryEntry(stamp, "machine", status, machine.text, record.status, record.machine.text),)
+    note = "" if record.note.startswith(SYSTEM_NOTES) else record.note
+    return replace(record, machine=machine, status=status, note=note, history=history)
+
+
+def with_missing_note(record: SegmentRecord, hint: str) -> SegmentRecord:
+    if record.machine is not None or record.status == SOURCE or (record.note and not record.note.startswith(SYSTEM_NOTES)):
+        return record
+    return replace(record, note=hint)
+
+
 # -- the run -------------------------------------------------------------------------------
-
-
-def _documents(paths: Iterable[Path], summary: RunSummary):
-    try:
-        files = iter_input_files(list(paths))
-    except InputError as error:
-        summary.errors.append(str(error))
-        return
-    for file, root in files:
-        try:
-            yield read_document(file, root=root)
-        except InputError as error:
-            summary.errors.append(str(error))
-
-
-def _sentences_of(record: SegmentRecord) -> list[tuple[int, int]]:
-    return split_sentences(record.source, 0, len(record.source), languages.script_of(record.lang))
-
-
-def _joined(
-    record: SegmentRecord, spans: list[tuple[int, int]], results: dict[str, SentenceTranslation], model_id: str, options: dict
-) -> MachineTranslation:
-    parts, weights, confidences, scores, flags = [], [], [], [], []
-    cursor = 0
-    for start, end in spans:
-        sentence = record.source[start:end]
-        result = results[sentence]
-        parts.append(record.source[cursor:start] if cursor else "")
-        parts.append(result.text)
-        cursor = end
-        weights.append(max(1, end - start))
-        confidences.append(result.confidence)
-        scores.append(result.score)
-        flags.extend(flag for flag in result.flags if flag not in flags)
-    total = sum(weights)
-    return MachineTranslation(
-        text="".join(parts),
-        model=model_id,
-        options=options,
-        score=round(sum(s * w for s, w in zip(scores, weights)) / total, 6),
-        confidence=round(sum(c * w for c, w in zip(confidences, weights)) / total, 6),
-        flags=tuple(flags),
-    )
 
 
 def translate_corpus(
@@ -217,165 +220,240 @@ def translate_corpus(
     segmenter: Segmenter | None = None,
     engine: Engine | None = None,
     progress: Progress | None = None,
+    translator: Translator | None = None,
 ) -> RunSummary:
-    """Translate documents into ``settings.out_dir``; see the module docstring."""
+    """Translate documents into ``settings.out_dir``; see the module docstring.
+
+    Problems with single documents (unreadable input, a broken translations file, a full
+    disk) are collected in ``RunSummary.errors``; the other documents go on.
+    """
     started = time.perf_counter()
     summary = RunSummary()
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
     segmenter = segmenter or Segmenter()
-    options = settings.options.as_dict()
-
-    jobs: list[_Job] = []
-    for document in _documents(paths, summary):
-        summary.documents += 1
-        existing = None
-        json_path = translation_path(out_dir, document.id)
-        if json_path.exists():
-            try:
-                existing = load(json_path)
-            except StoreError as error:
-                summary.errors.append(f"{error} (left untouched; fix or move it, then re-run)")
-                continue
-        if existing is not None and existing.sha256 == document.sha256:
-            jobs.append(_Job(document, list(existing.segments), list(existing.orphans)))
-            continue
-        segmented = segmenter.segment(document.text)
-        if settings.force_lang:
-            segmented = with_language(document.text, segmented, settings.force_lang)
-        document = document.with_segments(segmented)
-        records = _new_records(document)
-        orphans: list[SegmentRecord] = []
-        if existing is not None:
-            records, orphans, report = carry_over(existing, records)
-            summary.invalidated.extend(report)
-        jobs.append(_Job(document, records, orphans))
-
-    # Reviewed translations first (memory), then which model each record needs.
-    memory = TranslationMemory.from_folder(out_dir)
-    model_for: dict[str, model_store.InstalledModel | None] = {}
-    wanted: dict[str, list[tuple[_Job, int, list[tuple[int, int]]]]] = {}
-    for job in jobs:
-        for index, record in enumerate(job.records):
-            summary.segments += 1
-            if record.status == SOURCE or record.lang == "und":
-                continue
-            summary.to_translate += 1
-            if not record.correction and len(memory):
-                entry = memory.exact(record.lang, record.source)
-                if entry is not None and not (entry.document_id == job.document.id and entry.segment_id == record.id):
-                    if record.machine is None or record.machine.model != entry.provenance:
-                        job.records[index] = from_memory(record, entry)
-                        summary.from_memory += 1
-                    continue
-            if record.lang not in model_for:
-                model_for[record.lang] = model_store.find_model(record.lang, TARGET)
-            model = model_for[record.lang]
-            if model is None:
-                pair = f"{record.lang}→{TARGET}"
-                summary.missing[pair] = summary.missing.get(pair, 0) + 1
-                if not record.machine:
-                    job.records[index] = replace(record, note=model_store.install_hint(record.lang, TARGET))
-                continue
-            if record.machine is not None and record.machine.model == model.model_id and record.machine.options == options:
-                continue
-            wanted.setdefault(model.model_id, []).append((job, index, _sentences_of(record)))
-
-    if wanted:
-        _translate_wanted(wanted, model_for, settings, options, engine, progress, summary)
-
-    for job in jobs:
-        for record in job.records:
-            if record.machine is not None and record.machine.flags:
-                summary.flagged += 1
-        translation = TranslationFile(
-            document_id=job.document.id,
-            path=job.document.path,
-            sha256=job.document.sha256,
-            encoding=job.document.encoding,
-            segments=tuple(job.records),
-            orphans=tuple(job.orphans),
+    try:
+        files = iter_input_files(list(paths))
+    except InputError as error:
+        summary.errors.append(str(error))
+        files = []
+    if translator is None:
+        translator = build_translator(
+            settings.cache_file,
+            options=settings.options,
+            threads=settings.threads,
+            engine=engine,
+            memory=TranslationMemory.from_folder(out_dir),
         )
-        try:
-            save(out_dir, translation, job.document.text)
-            summary.written += 1
-        except (OSError, WorkbenchError) as error:
-            summary.errors.append(f"{translation_path(out_dir, job.document.id)}: cannot be written: {error}")
+    if progress is not None:
+        progress.start(len(files), "translating")
+
+    jobs: queue.Queue = queue.Queue(maxsize=max(1, settings.read_ahead))
+    stop = threading.Event()
+    reader = threading.Thread(target=_read_ahead, args=(files, settings, segmenter, jobs, stop), name="workbench-reader", daemon=True)
+    reader.start()
+    window: list[_Job] = []
+    window_sentences = 0
+    try:
+        while True:
+            item = jobs.get()
+            if item is None:
+                break
+            if isinstance(item, str):
+                summary.errors.append(item)
+                _advance(progress, 1)
+                continue
+            summary.documents += 1
+            job = item
+            _plan(job, translator, summary)
+            if not job.wanted:
+                _write([job], settings, summary, progress)
+                continue
+            window.append(job)
+            window_sentences += job.sentence_count
+            if window_sentences >= settings.window:
+                _flush(window, translator, settings, summary, progress)
+                window, window_sentences = [], 0
+        if window:
+            _flush(window, translator, settings, summary, progress)
+    finally:
+        stop.set()
+        while reader.is_alive():  # unblock a reader waiting on a full queue
+            try:
+                jobs.get_nowait()
+            except queue.Empty:
+                reader.join(0.05)
+    layer = translator
+    while layer is not None:  # the cache layer counts hits and misses
+        if isinstance(layer, CachedTranslator):
+            summary.from_cache, summary.from_engine = layer.hits, layer.misses
+        layer = getattr(layer, "inner", None)
+    summary.sentences = summary.from_cache + summary.from_engine
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _translate_wanted(wanted, model_for, settings, options, engine, progress, summary) -> None:
-    engine = engine or Engine(settings.threads)
-    cache = TranslationCache(settings.cache_file)
-    by_id = {model.model_id: model for model in model_for.values() if model is not None}
+def _advance(progress: Progress | None, documents: int) -> None:
+    if progress is not None:
+        progress.advance(documents)
+
+
+def _read_ahead(files, settings: TranslateSettings, segmenter: Segmenter, jobs: queue.Queue, stop: threading.Event) -> None:
+    """The reader thread: read, decode and segment each document; put jobs (or error lines)."""
     try:
-        results_by_model: dict[str, dict[str, SentenceTranslation]] = {}
-        pending: dict[str, list[str]] = {}
-        for model_id, items in wanted.items():
-            sentences = sorted({job.records[index].source[a:b] for job, index, spans in items for a, b in spans})
-            summary.sentences += len(sentences)
-            cached = cache.get_many(model_id, options, sentences)
-            summary.from_cache += len(cached)
-            results_by_model[model_id] = cached
-            pending[model_id] = [sentence for sentence in sentences if sentence not in cached]
-        total = sum(len(sentences) for sentences in pending.values())
-        if progress is not None:
-            progress.start(total, "translating")
-        engine_started = time.perf_counter()
-        for model_id, sentences in pending.items():
-            if not sentences:
-                continue
-            for chunk in engine.translate_chunks(by_id[model_id], sentences, settings.options):
-                cache.put_many(model_id, options, chunk)
-                results_by_model[model_id].update(chunk)
-                summary.from_engine += len(chunk)
-                if progress is not None:
-                    progress.advance(len(chunk))
-        summary.engine_seconds = time.perf_counter() - engine_started
+        for file, root in files:
+            if stop.is_set():
+                return
+            try:
+                job = _prepare(read_document(file, root=root), settings, segmenter)
+            except (InputError, StoreError) as error:
+                job = f"{error} (left untouched; fix or move it, then re-run)" if isinstance(error, StoreError) else str(error)
+            except WorkbenchError as error:
+                job = f"{file}: {error}"
+            jobs.put(job)
     finally:
-        cache.close()
+        jobs.put(None)
+
+
+def _prepare(document: Document, settings: TranslateSettings, segmenter: Segmenter) -> _Job:
+    json_path = translation_path(settings.out_dir, document.id)
+    existing = load(json_path) if json_path.exists() else None
+    if existing is not None and existing.sha256 == document.sha256:
+        return _Job(document, None, list(existing.segments))
+    segmented = segmenter.segment(document.text)
+    if settings.force_lang:
+        segmented = with_language(document.text, segmented, settings.force_lang)
+    document = document.with_segments(segmented)
+    fresh = _new_records(document)
+    records = carry_over(existing, fresh)[0] if existing is not None else fresh
+    return _Job(document, fresh, records)
+
+
+def _plan(job: _Job, translator: Translator, summary: RunSummary) -> None:
+    """Which segments need a machine translation, and which languages have no model."""
+    for record in job.records:
+        summary.segments += 1
+        if record.status == SOURCE or record.lang == "und":
+            continue
+        summary.to_translate += 1
+        use_memory = not record.correction
+        route = translator.expected(record.lang, record.source, use_memory=use_memory)
+        if route is None:
+            pair = f"{record.lang}→{TARGET}"
+            summary.missing[pair] = summary.missing.get(pair, 0) + 1
+            job.missing[record.lang] = translator.missing_hint(record.lang)
+            continue
+        machine = record.machine
+        if machine is not None and machine.model == route.model and machine.options == route.options:
+            continue
+        job.wanted.setdefault((record.lang, use_memory), set()).add(record.source)
+
+
+def _flush(window: list[_Job], translator: Translator, settings: TranslateSettings, summary: RunSummary, progress) -> None:
+    """Translate a window's segments (each distinct one once), then write its documents."""
+    wanted: dict[tuple[str, bool], set[str]] = {}
+    for job in window:
+        for key, sources in job.wanted.items():
+            wanted.setdefault(key, set()).update(sources)
+    started = time.perf_counter()
+    on_chunk = progress.sentences if progress is not None else None
+    results: dict[tuple[str, bool], dict[str, MachineTranslation]] = {}
+    for (lang, use_memory), sources in sorted(wanted.items()):
+        results[(lang, use_memory)] = translator.translate(lang, sorted(sources), use_memory=use_memory, on_chunk=on_chunk)
+    summary.engine_seconds += time.perf_counter() - started
+    for job in window:
+        for (lang, use_memory), sources in job.wanted.items():
+            found = results[(lang, use_memory)]
+            for source in sources:
+                if source in found:
+                    job.results[(lang, source)] = found[source]
+    _write(window, settings, summary, progress)
+
+
+def _write(window: list[_Job], settings: TranslateSettings, summary: RunSummary, progress) -> None:
+    for job in window:
+        summary.warnings.extend(job.document.warnings)
+        report: list[str] = []
+        try:
+            written = edit(settings.out_dir, job.document.id, lambda current, job=job, report=report: _merged(current, job, report), text=job.document.text)
+        except StoreError as error:
+            summary.errors.append(f"{error} (left untouched; fix or move it, then re-run)")
+            _advance(progress, 1)
+            continue
+        except OSError as error:
+            path = translation_path(settings.out_dir, job.document.id)
+            summary.errors.append(f"{path}: cannot be written ({error.strerror or error}); the file on disk is unchanged")
+            _advance(progress, 1)
+            continue
+        summary.invalidated.extend(report)
+        summary.written += 1
+        for record in written.segments if written is not None else ():
+            if record.machine is not None and record.machine.flags:
+                summary.flagged += 1
+        summary.translated += sum(1 for result in job.results.values() if result.origin == "engine")
+        summary.from_memory += sum(1 for result in job.results.values() if result.origin == "memory")
+        _advance(progress, 1)
+
+
+def _merged(current: TranslationFile | None, job: _Job, report: list[str]) -> TranslationFile:
+    """The current file with this run's results merged in (inside the document's lock)."""
+    document = job.document
+    orphans: list[SegmentRecord] = []
+    if current is not None and current.sha256 == document.sha256:
+        records, orphans = list(current.segments), list(current.orphans)
+    elif current is not None:
+        records, orphans, lines = carry_over(current, job.fresh if job.fresh is not None else job.records)
+        report.extend(lines)
+    else:
+        records = list(job.fresh if job.fresh is not None else job.records)
     stamp = now()
-    for model_id, items in wanted.items():
-        results = results_by_model[model_id]
-        for job, index, spans in items:
-            record = job.records[index]
-            machine = _joined(record, spans, results, model_id, options)
-            status = "machine" if record.status == "untranslated" else record.status
-            history = record.history
-            if record.machine is not None and record.machine.text != machine.text and _has_human_work(record):
-                history += (HistoryEntry(stamp, "machine-updated", status, record.correction, record.status, record.correction),)
-            job.records[index] = replace(record, machine=machine, status=status, note="", history=history)
-            summary.translated += 1
+    merged = []
+    for record in records:
+        result = job.results.get((record.lang, record.source))
+        if result is not None:
+            record = with_machine(record, result, stamp)
+        elif record.lang in job.missing:
+            record = with_missing_note(record, job.missing[record.lang])
+        merged.append(record)
+    base = current if current is not None else TranslationFile(document.id, document.path, document.sha256, document.encoding, ())
+    return replace(
+        base,
+        document_id=document.id,
+        path=document.path,
+        sha256=document.sha256,
+        encoding=document.encoding,
+        encoding_confidence=document.encoding_confidence,
+        decoding_warnings=document.warnings,
+        segments=tuple(merged),
+        orphans=tuple(orphans),
+    )
+
+
+def retranslate_record(translator: Translator, record: SegmentRecord) -> SegmentRecord:
+    """A fresh machine translation of one segment (the review app's re-translate, relabel,
+    split and merge); corrections and review status stay. A missing model leaves a note."""
+    if record.status == SOURCE or record.lang == "und":
+        return record
+    if translator.expected(record.lang, record.source, use_memory=False) is None:
+        return replace(record, machine=None, note=translator.missing_hint(record.lang))
+    result = translator.translate(record.lang, [record.source], use_memory=False).get(record.source)
+    if result is None:
+        return record
+    return with_machine(replace(record, note="" if record.note.startswith(SYSTEM_NOTES) else record.note), result, now())
 
 
 class RecordTranslator:
-    """Translate one segment record at a time (the review app's re-translate), through the
-    same cache and engine as a run. Missing models leave a note, as in a run."""
+    """``retranslate_record`` over the standard chain without memory: what the review app and
+    ``align`` use, through the same cache and engine as a run."""
 
     def __init__(self, settings: TranslateSettings, engine: Engine | None = None) -> None:
         self.settings = settings
-        self.engine = engine or Engine(settings.threads)
+        self.translator = build_translator(settings.cache_file, options=settings.options, threads=settings.threads, engine=engine)
 
     def __call__(self, record: SegmentRecord) -> SegmentRecord:
-        if record.status == SOURCE or record.lang == "und":
-            return record
-        model = model_store.find_model(record.lang, TARGET)
-        if model is None:
-            return replace(record, machine=None, note=model_store.install_hint(record.lang, TARGET))
-        options = self.settings.options.as_dict()
-        spans = _sentences_of(record)
-        sentences = [record.source[a:b] for a, b in spans]
-        cache = TranslationCache(self.settings.cache_file)
-        try:
-            results = cache.get_many(model.model_id, options, sentences)
-            missing = [s for s in sentences if s not in results]
-            if missing:
-                fresh = self.engine.translate(model, missing, self.settings.options)
-                cache.put_many(model.model_id, options, fresh)
-                results.update(fresh)
-        finally:
-            cache.close()
-        machine = _joined(record, spans, results, model.model_id, options)
-        status = "machine" if record.status == "untranslated" else record.status
-        return replace(record, machine=machine, status=status, note="")
+        return retranslate_record(self.translator, record)
+
+    def sentences(self, lang: str, sentences: list[str]) -> list[str]:
+        """Translate sentences of ``lang`` (align's MT mode); "" where there is no model."""
+        results = self.translator.translate(lang, sentences, use_memory=False)
+        return [results[s].text if s in results else "" for s in sentences]

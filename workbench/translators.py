@@ -1,0 +1,247 @@
+"""Translators: one small interface, composed (argos-translate's idea, done explicitly).
+
+A ``Translator`` turns texts of one language into ``MachineTranslation``s with provenance.
+The batch run and the review app use the same chain, each layer a wrapper:
+
+    MemoryTranslator          exact matches of reviewed corrections (whole segments)
+      → SentenceTranslator    a segment is split into sentences, translated, joined back
+        → CachedTranslator    the SQLite cache, committed chunk by chunk
+          → EngineTranslator  CTranslate2, batched, through the installed model for the language
+
+``expected(lang, text)`` says what a translator *would* produce (model and options), so a
+run can tell a segment that is already up to date without translating it; None means there
+is no route for the language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from . import languages
+from . import models as model_store
+from .engine import DecodingOptions, Engine, SentenceTranslation
+from .memory import TranslationMemory
+from .store import MachineTranslation
+
+TARGET = "en"
+
+OnChunk = Callable[[int], None]  # told how many sentences were just translated
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a translator would produce for a text: the model's id and the decoding options."""
+
+    model: str
+    options: dict
+
+
+class Translator(Protocol):
+    def expected(self, lang: str, text: str, *, use_memory: bool = True) -> Route | None: ...
+
+    def translate(
+        self, lang: str, texts: Sequence[str], *, use_memory: bool = True, on_chunk: OnChunk | None = None
+    ) -> dict[str, MachineTranslation]: ...
+
+    def missing_hint(self, lang: str) -> str: ...
+
+
+def _machine(result: SentenceTranslation, route: Route, origin: str = "engine") -> MachineTranslation:
+    return MachineTranslation(
+        text=result.text,
+        model=route.model,
+        options=route.options,
+        score=result.score,
+        confidence=result.confidence,
+        flags=result.flags,
+        origin=origin,
+    )
+
+
+class EngineTranslator:
+    """The installed model for each language, through the engine. Model lookups are cached."""
+
+    def __init__(self, engine: Engine | None = None, options: DecodingOptions | None = None, threads: int | None = None) -> None:
+        self.engine = engine or Engine(threads)
+        self.options = options or DecodingOptions()
+        self._models: dict[str, model_store.InstalledModel | None] = {}
+
+    def model_for(self, lang: str) -> model_store.InstalledModel | None:
+        if lang not in self._models:
+            self._models[lang] = model_store.find_model(lang, TARGET)
+        return self._models[lang]
+
+    def expected(self, lang: str, text: str = "", *, use_memory: bool = True) -> Route | None:
+        model = self.model_for(lang)
+        return None if model is None else Route(model.model_id, self.options.as_dict())
+
+    def missing_hint(self, lang: str) -> str:
+        return model_store.install_hint(lang, TARGET)
+
+    def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
+        model = self.model_for(lang)
+        if model is None:
+            return {}
+        route = Route(model.model_id, self.options.as_dict())
+        results: dict[str, MachineTranslation] = {}
+        for chunk in self.engine.translate_chunks(model, list(texts), self.options):
+            results.update((sentence, _machine(result, route)) for sentence, result in chunk.items())
+            if on_chunk is not None:
+                on_chunk(len(chunk))
+        return results
+
+    def translate_chunks(self, lang: str, sentences: list[str]):
+        """Yield ``{sentence: MachineTranslation}`` chunk by chunk (for committing)."""
+        model = self.model_for(lang)
+        if model is None:
+            return
+        route = Route(model.model_id, self.options.as_dict())
+        for chunk in self.engine.translate_chunks(model, sentences, self.options):
+            yield {sentence: _machine(result, route) for sentence, result in chunk.items()}
+
+
+class CachedTranslator:
+    """Looks sentences up in the SQLite cache first; commits every chunk the engine finishes,
+    so a run killed at any moment keeps what was done."""
+
+    def __init__(self, inner: EngineTranslator, cache_path: Path) -> None:
+        self.inner = inner
+        self.cache_path = cache_path
+        self.hits = 0
+        self.misses = 0
+
+    def expected(self, lang, text="", *, use_memory=True):
+        return self.inner.expected(lang, text)
+
+    def missing_hint(self, lang):
+        return self.inner.missing_hint(lang)
+
+    def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
+        from .cache import TranslationCache
+
+        route = self.inner.expected(lang)
+        if route is None:
+            return {}
+        cache = TranslationCache(self.cache_path)
+        try:
+            found = cache.get_many(route.model, route.options, list(texts))
+            results = {sentence: _machine(result, route) for sentence, result in found.items()}
+            self.hits += len(found)
+            missing = sorted({text for text in texts if text not in found and text.strip()})
+            for chunk in self.inner.translate_chunks(lang, missing):
+                cache.put_many(
+                    route.model,
+                    route.options,
+                    {s: SentenceTranslation(s, m.text, m.score, m.confidence, m.flags) for s, m in chunk.items()},
+                )
+                results.update(chunk)
+                self.misses += len(chunk)
+                if on_chunk is not None:
+                    on_chunk(len(chunk))
+        finally:
+            cache.close()
+        return results
+
+
+class SentenceTranslator:
+    """Splits each text into sentences, translates the sentences (each distinct one once),
+    and joins them back with the text's own spacing between them."""
+
+    def __init__(self, inner: Translator) -> None:
+        self.inner = inner
+
+    def expected(self, lang, text="", *, use_memory=True):
+        return self.inner.expected(lang, text)
+
+    def missing_hint(self, lang):
+        return self.inner.missing_hint(lang)
+
+    def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
+        spans = {text: sentence_spans(text, lang) for text in texts}
+        sentences = sorted({text[a:b] for text, pairs in spans.items() for a, b in pairs})
+        results = self.inner.translate(lang, sentences, on_chunk=on_chunk)
+        joined = {}
+        for text, pairs in spans.items():
+            if pairs and all(text[a:b] in results for a, b in pairs):
+                joined[text] = join_sentences(text, pairs, results)
+        return joined
+
+
+class MemoryTranslator:
+    """Exact matches of reviewed corrections first (marked ``origin: memory``); the rest goes on."""
+
+    def __init__(self, inner: Translator, memory: TranslationMemory) -> None:
+        self.inner = inner
+        self.memory = memory
+
+    def expected(self, lang, text="", *, use_memory=True):
+        entry = self.memory.exact(lang, text) if use_memory and text else None
+        if entry is not None:
+            return Route(entry.provenance, {})
+        return self.inner.expected(lang, text)
+
+    def missing_hint(self, lang):
+        return self.inner.missing_hint(lang)
+
+    def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
+        results: dict[str, MachineTranslation] = {}
+        rest = []
+        for text in texts:
+            entry = self.memory.exact(lang, text) if use_memory else None
+            if entry is None:
+                rest.append(text)
+            else:
+                results[text] = MachineTranslation(entry.target, entry.provenance, {}, 0.0, 1.0, (), "memory")
+        if rest:
+            results.update(self.inner.translate(lang, rest, on_chunk=on_chunk))
+        return results
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    from .segment import split_sentences
+
+    return [(a, b) for a, b in split_sentences(text, 0, len(text), languages.script_of(lang)) if text[a:b].strip()]
+
+
+def join_sentences(text: str, spans: list[tuple[int, int]], results: dict[str, MachineTranslation]) -> MachineTranslation:
+    """One segment's translation from its sentences': text between sentences kept, score and
+    confidence weighted by sentence length, flags pooled."""
+    parts, weights, confidences, scores, flags = [], [], [], [], []
+    cursor = None
+    first = results[text[spans[0][0] : spans[0][1]]]
+    for start, end in spans:
+        result = results[text[start:end]]
+        if cursor is not None:
+            parts.append(text[cursor:start])
+        parts.append(result.text)
+        cursor = end
+        weights.append(max(1, end - start))
+        confidences.append(result.confidence)
+        scores.append(result.score)
+        flags.extend(flag for flag in result.flags if flag not in flags)
+    total = sum(weights)
+    return MachineTranslation(
+        text="".join(parts),
+        model=first.model,
+        options=first.options,
+        score=round(sum(s * w for s, w in zip(scores, weights)) / total, 6),
+        confidence=round(sum(c * w for c, w in zip(confidences, weights)) / total, 6),
+        flags=tuple(flags),
+        origin=first.origin,
+    )
+
+
+def build_translator(
+    cache_path: Path,
+    *,
+    options: DecodingOptions | None = None,
+    threads: int | None = None,
+    engine: Engine | None = None,
+    memory: TranslationMemory | None = None,
+) -> Translator:
+    """The standard chain: memory (when given) → sentences → cache → engine."""
+    chain: Translator = SentenceTranslator(CachedTranslator(EngineTranslator(engine, options, threads), cache_path))
+    return MemoryTranslator(chain, memory) if memory is not None else chain
