@@ -39,7 +39,13 @@ def toy_model():
 
 
 @pytest.fixture(scope="session")
-def random_models(toy_model):
+def built_models(tmp_path_factory) -> Path:
+    """Where the builders put the packages tests build (never the checkout)."""
+    return tmp_path_factory.mktemp("built-models")
+
+
+@pytest.fixture(scope="session")
+def random_models(toy_model, built_models):
     """Random-weight packages for ar, tr, el (hy stays missing on purpose)."""
     from builders.random_model import build_random_package
     from workbench.models import find_model, install_file
@@ -47,7 +53,7 @@ def random_models(toy_model):
     installed = {}
     for code in ("ar", "tr", "el"):
         if find_model(code) is None:
-            install_file(build_random_package(code, eos_bias=4.0))
+            install_file(build_random_package(code, eos_bias=4.0, cache=built_models))
         installed[code] = find_model(code)
     return installed
 

@@ -1,5 +1,6 @@
 """End to end in a real browser: `workbench review` served on localhost, driven by Selenium
-in Debian's headless Chromium. A screenshot lands in artifacts/ (not committed)."""
+in Debian's headless Chromium. A screenshot lands in the test's temporary folder (its path is
+printed; set WORKBENCH_ARTIFACTS to keep it somewhere else)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -94,7 +96,7 @@ def browser(tmp_path):
     driver.quit()
 
 
-def test_type_a_correction_in_the_browser(served_workspace, browser):
+def test_type_a_correction_in_the_browser(served_workspace, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -125,6 +127,7 @@ def test_type_a_correction_in_the_browser(served_workspace, browser):
     browser.refresh()
     area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
     assert area.get_attribute("value") == "The workers want bread — typed in Chromium"
-    artifacts = ROOT / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    browser.save_screenshot(str(artifacts / "review-app.png"))
+    artifacts = Path(os.environ.get("WORKBENCH_ARTIFACTS", tmp_path))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(artifacts / "review-app.png"))
+    print(f"screenshot: {artifacts / 'review-app.png'}")

@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from workbench.document import decode_bytes, document_id, iter_input_files, read_document
+from workbench.document import LOW_ENCODING_CONFIDENCE, decode, decode_as, decode_bytes, document_id, iter_input_files, read_document
 from workbench.errors import InputError
 
 ARABIC = "البحر الأبيض: الحوض الجديد للثورة العالمية. لا بديل عن إسقاط الأسد والثورة مستمرة حتى النصر."
@@ -18,6 +18,12 @@ GREEK = "Μεσόγειος: Νέα λεκάνη της παγκόσμιας ε�
         pytest.param(ARABIC, "cp1256", id="arabic-cp1256"),
         pytest.param(TURKISH, "cp1254", id="turkish-cp1254"),
         pytest.param(GREEK, "iso-8859-7", id="greek-iso-8859-7"),
+        pytest.param("Dünya devriminin yeni havzası! Şimdi çok güzel.", "cp1254", id="short-turkish-cp1254"),
+        pytest.param("Ez baş im. Em ê herin malê.", "cp1254", id="kurmanji-cp1254"),
+        pytest.param("Пролетарии всех стран, соединяйтесь! Вся власть Советам.", "koi8-r", id="russian-koi8-r"),
+        pytest.param("Пролетарі всіх країн, єднайтеся! Слава праці.", "cp1251", id="ukrainian-cp1251"),
+        pytest.param("Docentes por la auto-organización de las Bases: año de lucha.", "cp1252", id="spanish-cp1252"),
+        pytest.param("It’s the workers’ day — “solidarity”.", "cp1252", id="english-typography-cp1252"),
     ],
 )
 def test_legacy_encodings_are_decoded_and_reported(tmp_path, text, encoding):
@@ -109,3 +115,31 @@ def test_document_ids_are_relative_paths(tmp_path):
 def test_undecodable_bom_names_the_file():
     with pytest.raises(InputError, match=r"x\.txt"):
         decode_bytes(codecs.BOM_UTF8 + b"\xff\xfe\xfa", "x.txt")
+
+
+def test_short_turkish_is_not_read_as_a_mac_code_page():
+    # charset-normalizer alone picked mac-iceland here ("D¸nya … havzas˝").
+    decoded = decode("Dünya devriminin yeni havzası! Şimdi çok güzel.".encode("cp1254"), "tr.txt")
+    assert (decoded.encoding, decoded.text) == ("cp1254", "Dünya devriminin yeni havzası! Şimdi çok güzel.")
+    assert decoded.confidence >= LOW_ENCODING_CONFIDENCE and decoded.warnings == ()
+
+
+def test_utf8_with_stray_bytes_stays_utf8_and_says_where(tmp_path):
+    text = "Dünya devriminin yeni havzası! Şimdi çok güzel. Μεσόγειος: Νέα λεκάνη.\n"
+    data = text.encode() + b"broken \xff here\n" + text.encode() + b"\xfe\x80 end\n"
+    path = tmp_path / "stray.txt"
+    path.write_bytes(data)
+    document = read_document(path)
+    assert document.encoding == "utf-8"
+    assert document.text.count("\ufffd") == 3 and document.text.startswith(text)
+    assert "Şimdi çok güzel" in document.text.split("broken")[1]  # nothing garbled around them
+    first = len(text.encode()) + len(b"broken ")
+    (warning,) = document.warnings
+    assert str(path) in warning and f"bytes {first}" in warning
+    assert 0 < document.encoding_confidence < 1
+    assert decode_as(data, document.encoding) == document.text  # the store reproduces it
+
+
+def test_mostly_foreign_bytes_are_not_utf8():
+    data = "Dünya devriminin yeni havzası".encode("cp1254") + "ü".encode()
+    assert decode(data, "x").encoding == "cp1254"

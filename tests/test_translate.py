@@ -86,9 +86,11 @@ def test_rerun_uses_the_cache_and_leaves_files_alone(tmp_path, toy_corpus, toy_m
     second = run(toy_corpus, out, force_lang="xx")
     assert (second.from_engine, second.from_cache) == (0, 4)
     assert json.loads((out / "toy.json").read_bytes())["segments"] == json.loads(before)["segments"]
+    before = {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in out.glob("toy.*")}
     third = run(toy_corpus, out, force_lang="xx")
     assert third.sentences == 0  # everything already translated with this model and options
-    assert (out / "toy.json").read_bytes() == (out / "toy.json").read_bytes()
+    after = {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in out.glob("toy.*")}
+    assert after == before  # not rewritten: same bytes, same modification time
 
 
 def test_greedy_is_a_different_cache_entry(tmp_path, toy_corpus, toy_model):

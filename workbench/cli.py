@@ -98,6 +98,8 @@ def detect(
             failures += 1
             typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
             continue
+        for warning in document.warnings:
+            typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
         document = segmenter.segment_document(document)
         if as_json:
             sys.stdout.write(json.dumps(detection_record(document), ensure_ascii=False) + "\n")
@@ -161,6 +163,9 @@ def translate(
     greedy: Annotated[bool, typer.Option("--greedy", help="Greedy decoding: a fast draft (same as --beam 1).")] = False,
     threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="CTranslate2 workers (default: one per core).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="The documents are in this language: skip detection.")] = None,
+    window: Annotated[
+        int, typer.Option("--window", min=1, help="Sentences translated together; documents are written as each window is done.")
+    ] = 2048,
     languages_option: LanguagesOption = None,
     detector: DetectorOption = "ensemble",
 ) -> None:
@@ -177,7 +182,9 @@ def translate(
             forced = languages.normalize(lang)
         except WorkbenchError as error:
             _fail(f"--lang: {error}")
-    settings = TranslateSettings(out_dir=out, options=DecodingOptions(beam=1 if greedy else beam), threads=threads, force_lang=forced)
+    settings = TranslateSettings(
+        out_dir=out, options=DecodingOptions(beam=1 if greedy else beam), threads=threads, force_lang=forced, window=window
+    )
     inputs = [Path(p) for p in paths] if paths else [Path("corpus")]
     with _RichProgress() as progress:
         summary = translate_corpus(inputs, settings, segmenter=segmenter, progress=progress)
@@ -255,6 +262,8 @@ def _print_summary(summary, out: Path) -> None:
             f"translate by hand. Install models with `workbench models install {codes}` (online) or "
             f"`workbench models install --file translate-XX_en.argosmodel`, then run `workbench translate` again."
         )
+    for line in summary.warnings:
+        console.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
     for line in summary.invalidated:
         console.print(f"[yellow]invalidated:[/yellow] {line}")
     for line in summary.errors:
@@ -536,7 +545,22 @@ def _each(items, action) -> int:
 
 
 def main() -> None:
-    app()
+    """The command's entry point: the one place library errors become messages and exit codes.
+
+    A WorkbenchError (a problem the user can act on) or an OSError (a full disk, a read-only
+    folder) is one line on stderr and exit status 1, never a traceback.
+    """
+    from .errors import WorkbenchError
+
+    try:
+        app()  # usage errors are Click's: a message and exit status 2
+    except WorkbenchError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
+    except OSError as error:
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        typer.secho(f"error: {where}{error.strerror or error}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

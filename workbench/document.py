@@ -195,8 +195,11 @@ def _reads_as(text: str, languages: tuple[str, ...]) -> float:
     blocks = [_BLOCKS[lang] for lang in languages if lang in _BLOCKS]
 
     def plausible(char: str) -> bool:
-        return char in extras or char in _TYPOGRAPHY or any(low <= ord(char) <= high for low, high in blocks) or (
-            unicodedata.category(char) == "Mn" and bool(blocks)
+        return (
+            char in extras
+            or char in _TYPOGRAPHY
+            or any(low <= ord(char) <= high for low, high in blocks)
+            or (unicodedata.category(char) == "Mn" and bool(blocks))
         )
 
     non_ascii = [char for word in words for char in word if char > "\x7f"]

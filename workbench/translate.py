@@ -48,7 +48,7 @@ from .workflow import SET_BY_PEOPLE, Status, after_machine
 
 TARGET = "en"
 # Notes the workbench writes itself; a run may replace or clear them, never a person's note.
-SYSTEM_NOTES = ("no model for ", "language undetermined")
+SYSTEM_NOTES = ("no model for ", "language undetermined", "model problem: ")
 
 
 class Progress(Protocol):
@@ -358,10 +358,20 @@ def _flush(window: list[_Job], translator: Translator, settings: TranslateSettin
     started = time.perf_counter()
     on_chunk = progress.sentences if progress is not None else None
     results: dict[tuple[str, bool], dict[str, MachineTranslation]] = {}
+    broken: dict[str, str] = {}
     for (lang, use_memory), sources in sorted(wanted.items()):
-        results[(lang, use_memory)] = translator.translate(lang, sorted(sources), use_memory=use_memory, on_chunk=on_chunk)
+        try:
+            results[(lang, use_memory)] = translator.translate(lang, sorted(sources), use_memory=use_memory, on_chunk=on_chunk)
+        except WorkbenchError as error:  # a broken model: report it, go on with the other languages
+            results[(lang, use_memory)] = {}
+            if lang not in broken:
+                broken[lang] = f"model problem: the {lang}→{TARGET} model cannot be used: {error}"
+                summary.errors.append(broken[lang])
     summary.engine_seconds += time.perf_counter() - started
     for job in window:
+        for lang, problem in broken.items():
+            if any(key[0] == lang for key in job.wanted):
+                job.missing[lang] = problem
         for (lang, use_memory), sources in job.wanted.items():
             found = results[(lang, use_memory)]
             for source in sources:
@@ -375,7 +385,12 @@ def _write(window: list[_Job], settings: TranslateSettings, summary: RunSummary,
         summary.warnings.extend(job.document.warnings)
         report: list[str] = []
         try:
-            written = edit(settings.out_dir, job.document.id, lambda current, job=job, report=report: _merged(current, job, report), text=job.document.text)
+            written = edit(
+                settings.out_dir,
+                job.document.id,
+                lambda current, job=job, report=report: _merged(current, job, report),
+                text=job.document.text,
+            )
         except StoreError as error:
             summary.errors.append(f"{error} (left untouched; fix or move it, then re-run)")
             _advance(progress, 1)

@@ -75,7 +75,9 @@ def check_move(record, target: str) -> Status:
     current = Status(record.status)
     if current == Status.SOURCE:
         raise TransitionError(f"segment {record.id} is English: nothing to review (relabel it first if it is not)")
-    if wanted not in MOVES[current] and wanted != current:
+    if wanted == current:
+        return wanted  # no move
+    if wanted not in MOVES[current]:
         raise TransitionError(f"segment {record.id} cannot go from {current} to {wanted}")
     need = REQUIRES.get(wanted)
     if need == "machine" and record.machine is None:
