@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -10,6 +12,7 @@ from workbench.store import load
 from workbench.translate import TranslateSettings, translate_corpus
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
+DATA = Path(__file__).parent / "data"
 LINES = [
     "the workers want bread",
     "solidarity with all comrades",
@@ -56,14 +59,37 @@ def test_xliff_states_notes_and_alternatives(workspace):
     assert second.find(f"{XLIFF}alt-trans/{XLIFF}target").text == "solidarity with all comrades"
 
 
-def test_tmx_has_language_codes_and_ids(workspace):
+def test_tmx_carries_confirmed_units_with_codes_ids_and_status(workspace):
     root = etree.fromstring(export(workspace, "tmx"))
     assert root.get("version") == "1.4"
+    assert root.find("header").get("srclang") == "xx"  # one source language: a real srclang, not *all*
     units = root.findall("body/tu")
-    assert len(units) == 4  # the rejected segment has no target to offer
-    assert units[1].get("tuid").startswith("news#")
+    statuses = [unit.find("prop[@type='x-workbench-status']").text for unit in units]
+    assert statuses == ["edited", "reviewed", "approved"]  # never machine (by default) nor rejected
+    assert units[0].get("tuid").startswith("news#")
     langs = [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in units[0].findall("tuv")]
     assert langs == ["xx", "en"]
+
+
+def test_tmx_with_machine_units_marks_them(workspace):
+    root = etree.fromstring(export(workspace, "tmx", include_machine=True))
+    units = root.findall("body/tu")
+    statuses = [unit.find("prop[@type='x-workbench-status']").text for unit in units]
+    assert statuses == ["machine", "edited", "reviewed", "approved"]
+    assert "machine translation (argos:xx-en@1.0), not reviewed" in units[0].find("note").text
+
+
+@pytest.mark.parametrize("include_machine", [False, True], ids=["confirmed", "with-machine"])
+def test_tmx_is_valid_against_the_tmx14_dtd(workspace, include_machine):
+    dtd = etree.DTD(str(DATA / "tmx14.dtd"))
+    root = etree.fromstring(export(workspace, "tmx", include_machine=include_machine))
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
+
+
+def test_xliff_is_valid_against_the_xliff12_strict_schema(workspace):
+    schema = etree.XMLSchema(etree.parse(str(DATA / "xliff-core-1.2-strict.xsd")))
+    root = etree.fromstring(export(workspace, "xliff"))
+    assert schema.validate(root), schema.error_log.filter_from_errors()
 
 
 def test_tsv_and_jsonl(workspace):
@@ -81,7 +107,7 @@ def test_tsv_and_jsonl(workspace):
 def test_round_trip_leaves_files_identical(workspace, tmp_path, fmt):
     suffix = {"xliff": ".xlf", "tmx": ".tmx", "tsv": ".tsv", "jsonl": ".jsonl"}[fmt]
     exported = tmp_path / f"export{suffix}"
-    exported.write_bytes(export(workspace, fmt))
+    exported.write_bytes(export(workspace, fmt, include_machine=True))
     before = snapshot(workspace)
     report = import_file(workspace, exported)
     assert report.updated == [] and report.conflicts == [] and report.unknown == []

@@ -387,28 +387,41 @@ def export_command(
     paths: Annotated[
         Optional[list[str]], typer.Argument(help="Documents (ids or translations files) or folders; default: the whole workspace.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="tmx, xliff, tsv or jsonl.")] = "xliff",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="xliff, tmx, tsv, jsonl, or omegat (a project folder per source language).")
+    ] = "xliff",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout); a folder for omegat.")] = None,
+    include_machine: Annotated[
+        bool, typer.Option("--include-machine", help="TMX: add unreviewed machine translations, marked as such.")
+    ] = False,
     translations: Annotated[Path, typer.Option("--translations", help="The translations folder.")] = Path("translations"),
 ) -> None:
-    """Export translations for translators' tools."""
-    from .errors import WorkbenchError
+    """Export translations for translators' tools (OmegaT: --format omegat -o DIR)."""
     from .exchange import FORMATS, export
     from .review import Workspace
     from .store import write_atomically
 
-    if fmt not in FORMATS:
-        _fail(f"--format: choose one of {', '.join(FORMATS)}")
+    if fmt not in (*FORMATS, "omegat"):
+        _fail(f"--format: choose one of {', '.join((*FORMATS, 'omegat'))}")
     workspace = Workspace(Path("corpus"), translations)
-    try:
-        doc_ids = _select_documents(workspace, paths) if paths else None
-        data = export(workspace, fmt, doc_ids)
-    except WorkbenchError as error:
-        _fail(str(error), 1)
+    doc_ids = _select_documents(workspace, paths) if paths else None
+    if fmt == "omegat":
+        from .omegat import export_projects
+
+        if output is None:
+            _fail("--format omegat writes a folder: give it with -o DIR")
+        for project in export_projects(workspace, output, doc_ids):
+            typer.echo(
+                f"{project.path}: {project.documents} documents, {project.segments} segments "
+                f"({project.confirmed} confirmed in tm/auto, {project.machine} machine in tm/)"
+            )
+        typer.secho(f"open a folder above in OmegaT; see {output / 'README.md'}", err=True)
+        return
+    data = export(workspace, fmt, doc_ids, include_machine=include_machine)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        write_atomically(output, data.decode("utf-8"))
+        write_atomically(output, data)
         typer.secho(f"wrote {output}", err=True)
 
 
@@ -435,18 +448,19 @@ def _select_documents(workspace, paths: list[str]) -> list[str]:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="An XLIFF (.xlf, .xliff) or TMX (.tmx) file.")],
+    file: Annotated[Path, typer.Argument(help="An XLIFF, TMX, TSV or JSONL file, or an OmegaT project folder exported by the workbench.")],
     translations: Annotated[Path, typer.Option("--translations", help="The translations folder.")] = Path("translations"),
 ) -> None:
-    """Bring corrections back from XLIFF or TMX; conflicts are reported, never overwritten."""
-    from .errors import WorkbenchError
+    """Bring corrections back (XLIFF, TMX, TSV, JSONL, OmegaT); conflicts are reported, never overwritten."""
     from .exchange import import_file
+    from .omegat import MANIFEST, import_project, is_project
     from .review import Workspace
 
-    try:
-        report = import_file(Workspace(Path("corpus"), translations), file)
-    except WorkbenchError as error:
-        _fail(str(error), 1)
+    workspace = Workspace(Path("corpus"), translations)
+    if is_project(file) or (file.suffix.lower() == ".tmx" and any((folder / MANIFEST).is_file() for folder in file.parents[:2])):
+        report = import_project(workspace, file)
+    else:
+        report = import_file(workspace, file)
     typer.echo(
         f"{len(report.updated)} segments updated, {report.unchanged} unchanged, {len(report.conflicts)} conflicts, {len(report.unknown)} unknown"
     )

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import __version__
 from .errors import WorkbenchError
 from .review import ReviewError, Workspace
 from .store import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
@@ -85,13 +86,14 @@ def _provenance(record: SegmentRecord) -> str:
 # -- export -------------------------------------------------------------------------------------
 
 
-def export(workspace: Workspace, fmt: str, doc_ids: list[str] | None = None) -> bytes:
-    """Serialise documents (default: all) in ``fmt``. Raises ExchangeError for an unknown format."""
+def export(workspace: Workspace, fmt: str, doc_ids: list[str] | None = None, include_machine: bool = False) -> bytes:
+    """Serialise documents (default: all) in ``fmt``. TMX carries human-confirmed units only
+    unless ``include_machine``. Raises ExchangeError for an unknown format."""
     translations = _documents(workspace, doc_ids)
     if fmt == "xliff":
         return _export_xliff(translations)
     if fmt == "tmx":
-        return _export_tmx(translations)
+        return _export_tmx(translations, include_machine)
     if fmt == "tsv":
         return _export_tsv(translations)
     if fmt == "jsonl":
@@ -140,17 +142,121 @@ def _export_xliff(translations: list[TranslationFile]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _export_tmx(translations: list[TranslationFile]) -> bytes:
-    from translate.storage.tmx import tmxfile
+# Statuses a person confirmed: the only ones a TMX carries unless machine output is asked for.
+CONFIRMED = ("edited", "reviewed", "approved")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-    store = tmxfile(sourcelanguage="*all*", targetlanguage=TARGET)
+
+def tmx_units(translations: list[TranslationFile], include_machine: bool = False, lang: str | None = None):
+    """``(translation, record, target)`` for the units a TMX carries: human-confirmed ones
+    (edited, reviewed, approved), plus machine output when asked; never rejected ones."""
+    wanted = CONFIRMED + (("machine",) if include_machine else ())
     for translation, record in _units(translations):
         target = _target(record)
-        if not target:
-            continue
-        store.addtranslation(record.source, record.lang, target, TARGET, comment=_provenance(record))
-        store.units[-1].xmlelement.set("tuid", f"{translation.document_id}#{record.id}")
-    return bytes(store)
+        if target and record.status in wanted and (lang is None or record.lang == lang):
+            yield translation, record, target
+
+
+def write_tmx(units, srclang: str | None = None, segtype: str = "paragraph") -> bytes:
+    """TMX 1.4b (valid against the LISA DTD): one ``<tu>`` per unit with ``tuid`` =
+    ``<doc>#<segment>``, the workbench status and revision as ``<prop>``s and the provenance
+    as a ``<note>``. ``srclang`` is the one source language when there is one, else ``*all*``.
+
+    Written with lxml rather than translate-toolkit: its TMX writer has no ``<prop>``s and
+    puts notes where OmegaT does not read them.
+    """
+    from lxml import etree
+
+    units = list(units)
+    if srclang is None:
+        langs = {record.lang for _, record, _ in units}
+        srclang = langs.pop() if len(langs) == 1 else "*all*"
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(
+        root,
+        "header",
+        creationtool="translation-workbench",
+        creationtoolversion=__version__,
+        segtype=segtype,
+        attrib={"o-tmf": "translation-workbench", "adminlang": "en", "srclang": srclang, "datatype": "plaintext"},
+    )
+    body = etree.SubElement(root, "body")
+    for translation, record, target in units:
+        unit = etree.SubElement(body, "tu", tuid=f"{translation.document_id}#{record.id}")
+        if srclang == "*all*":
+            unit.set("srclang", record.lang)
+        for kind, value in (("x-workbench-status", str(record.status)), ("x-workbench-revision", str(record.revision))):
+            etree.SubElement(unit, "prop", type=kind).text = value
+        if record.status == "machine":
+            machine = record.machine
+            etree.SubElement(unit, "note").text = (
+                f"machine translation ({machine.model}), not reviewed" if machine is not None else "machine translation, not reviewed"
+            )
+        else:
+            etree.SubElement(unit, "note").text = _provenance(record)
+        for code, text in ((record.lang, record.source), (TARGET, target)):
+            variant = etree.SubElement(unit, "tuv")
+            variant.set(XML_LANG, code)
+            etree.SubElement(variant, "seg").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _export_tmx(translations: list[TranslationFile], include_machine: bool = False) -> bytes:
+    return write_tmx(tmx_units(translations, include_machine))
+
+
+@dataclass(frozen=True)
+class TmxUnit:
+    tuid: str
+    source_lang: str
+    source: str
+    targets: dict[str, str]
+    props: dict[str, str]
+    notes: str
+
+
+def read_tmx(data: bytes, name: str) -> list[TmxUnit]:
+    """Every ``<tu>`` of a TMX 1.1 (``lang``) or 1.4 (``xml:lang``) file, codes in any case
+    (OmegaT writes ``TR``). The source variant is the header's ``srclang`` (or the ``tu``'s),
+    else the first variant that is not English. Raises ExchangeError naming the file."""
+    from lxml import etree
+
+    from . import languages
+
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError as error:
+        line, column = error.position if error.position else (error.lineno, 0)
+        raise ExchangeError(f"{name}: malformed XML at line {line}, column {column}: {error.msg}") from None
+    if root.tag != "tmx":
+        raise ExchangeError(f"{name}: not a TMX file (the root element is <{root.tag}>)")
+
+    def code(value: str | None) -> str:
+        try:
+            return languages.normalize(value or "")
+        except WorkbenchError:
+            return (value or "").lower()
+
+    header = root.find("header")
+    header_lang = header.get("srclang", "") if header is not None else ""
+    units = []
+    for unit in root.iter("tu"):
+        variants: dict[str, str] = {}
+        for variant in unit.findall("tuv"):
+            segment = variant.find("seg")
+            text = "".join(segment.itertext()) if segment is not None else ""
+            variants[code(variant.get(XML_LANG) or variant.get("lang"))] = text
+        declared = unit.get("srclang") or header_lang
+        source_lang = code(declared) if declared and declared != "*all*" else ""
+        if source_lang not in variants:
+            source_lang = next((lang for lang in variants if lang != TARGET), next(iter(variants), ""))
+        props = {prop.get("type", ""): prop.text or "" for prop in unit.findall("prop")}
+        notes = "\n".join(note.text or "" for note in unit.findall("note"))
+        units.append(
+            TmxUnit(unit.get("tuid", ""), source_lang, variants.get(source_lang, ""),
+                    {k: v for k, v in variants.items() if k != source_lang}, props, notes)
+        )  # fmt: skip
+    return units
 
 
 def _export_tsv(translations: list[TranslationFile]) -> bytes:
@@ -243,14 +349,22 @@ def _incoming(unit, full_id: str, separator: str, status: str | None, notes: str
 
 
 def _read_tmx(data: bytes, name: str) -> list[_Incoming]:
-    from translate.storage.tmx import tmxfile
-
-    _parse_xml(data, name)
-    try:
-        store = tmxfile.parsestring(data)
-    except Exception as error:
-        raise ExchangeError(f"{name}: not a TMX file: {error}") from None
-    return [_incoming(unit, unit.xmlelement.get("tuid") or "", "#", None, unit.getnotes()) for unit in store.getunits()]
+    items = []
+    for unit in read_tmx(data, name):
+        document_id, _, segment_id = unit.tuid.rpartition("#")
+        revision = unit.props.get("x-workbench-revision") or (_REVISION.search(unit.notes) or [None, None])[1]
+        status = unit.props.get("x-workbench-status") or None
+        items.append(
+            _Incoming(
+                document_id or None,
+                segment_id or None,
+                unit.source,
+                unit.targets.get(TARGET, ""),
+                status,
+                int(revision) if revision is not None and str(revision).isdigit() else None,
+            )
+        )
+    return items
 
 
 def _read_tsv(data: bytes, name: str) -> list[_Incoming]:
