@@ -103,17 +103,30 @@ def vocabulary_of(sp_model: Path) -> list[str]:
 def train(sp_model: Path, steps: int = 5000, seed: int = 0, d_model: int = 64, heads: int = 4, d_ff: int = 256, layers: int = 2):
     """Train the toy model; return ``{name: numpy array}`` in builders.spec naming."""
     import sentencepiece as spm
+
+    vocab = vocabulary_of(sp_model)
+    processor = spm.SentencePieceProcessor(model_file=str(sp_model))
+    bos, eos = 1, 2
+
+    def batch(rng: random.Random):
+        sentences = sample_sentences(64, seed=rng.randrange(1 << 30))
+        sources = [processor.encode(to_toyish(sentence)) for sentence in sentences]
+        targets = [processor.encode(sentence) for sentence in sentences]
+        return sources, [[bos, *t] for t in targets], [[*t, eos] for t in targets]
+
+    return train_transformer(len(vocab), batch, steps=steps, seed=seed, d_model=d_model, heads=heads, d_ff=d_ff, layers=layers)
+
+
+def train_transformer(
+    vocab_size: int, batch, *, steps: int, seed: int, d_model: int, heads: int, d_ff: int, layers: int, pad_target: int = 2
+):
+    """Train a pre-norm Transformer with shared, tied embeddings on ``batch(rng)`` →
+    (source ids, decoder input ids, decoder output ids) lists; return ``(weights, shape)``."""
     import torch
     from torch import nn
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
-    vocab = vocabulary_of(sp_model)
-    processor = spm.SentencePieceProcessor(model_file=str(sp_model))
-    bos, eos = 1, 2
-
-    def encode(sentence: str) -> list[int]:
-        return processor.encode(sentence)
 
     class Attention(nn.Module):
         def __init__(self, fused_kv_only: bool = False) -> None:
@@ -172,14 +185,14 @@ def train(sp_model: Path, steps: int = 5000, seed: int = 0, d_model: int = 64, h
     class Model(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.embeddings = nn.Embedding(len(vocab), d_model)
+            self.embeddings = nn.Embedding(vocab_size, d_model)
             nn.init.normal_(self.embeddings.weight, std=d_model**-0.5)
             self.register_buffer("positions", torch.from_numpy(sinusoidal_positions(MAX_LENGTH, d_model)))
             self.enc = nn.ModuleList(EncoderLayer() for _ in range(layers))
             self.dec = nn.ModuleList(DecoderLayer() for _ in range(layers))
             self.enc_norm = nn.LayerNorm(d_model, eps=1e-6)
             self.dec_norm = nn.LayerNorm(d_model, eps=1e-6)
-            self.proj_bias = nn.Parameter(torch.zeros(len(vocab)))
+            self.proj_bias = nn.Parameter(torch.zeros(vocab_size))
 
         def embed(self, ids):
             return self.embeddings(ids) * math.sqrt(d_model) + self.positions[: ids.shape[1]]
@@ -202,14 +215,12 @@ def train(sp_model: Path, steps: int = 5000, seed: int = 0, d_model: int = 64, h
     rng = random.Random(seed)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
     for step in range(1, steps + 1):
-        batch = sample_sentences(64, seed=rng.randrange(1 << 30))
-        src = [encode(to_toyish(sentence)) for sentence in batch]
-        tgt = [encode(sentence) for sentence in batch]
-        s_len, t_len = max(map(len, src)), max(map(len, tgt)) + 1
-        src_ids = torch.tensor([s + [0] * (s_len - len(s)) for s in src])
-        src_pad = torch.tensor([[False] * len(s) + [True] * (s_len - len(s)) for s in src])
-        tgt_in = torch.tensor([[bos] + t + [eos] * (t_len - 1 - len(t)) for t in tgt])
-        tgt_out = torch.tensor([t + [eos] + [-100] * (t_len - 1 - len(t)) for t in tgt])
+        sources, decoder_in, decoder_out = batch(rng)
+        s_len, t_len = max(map(len, sources)), max(map(len, decoder_in))
+        src_ids = torch.tensor([s + [0] * (s_len - len(s)) for s in sources])
+        src_pad = torch.tensor([[False] * len(s) + [True] * (s_len - len(s)) for s in sources])
+        tgt_in = torch.tensor([t + [pad_target] * (t_len - len(t)) for t in decoder_in])
+        tgt_out = torch.tensor([t + [-100] * (t_len - len(t)) for t in decoder_out])
         for group in optimizer.param_groups:
             group["lr"] = 2e-3 * min(1.0, step / 200) * (0.5 * (1 + math.cos(math.pi * step / steps)) * 0.95 + 0.05)
         logits = model(src_ids, src_pad, tgt_in)

@@ -26,12 +26,12 @@ def test_install_list_remove_from_a_file(env, tmp_path):
     assert empty.returncode == 0 and "No models installed" in empty.stdout
     installed = workbench(env, "models", "install", "--file", str(TOY_PACKAGE))
     assert installed.returncode == 0, installed.stderr
-    assert "installed xx→en 1.0" in installed.stdout
+    assert "installed translate-xx_en-toy (Argos package; xx→en; version 1.0)" in installed.stdout
     listing = workbench(env, "models", "list")
     assert "xx→en" in listing.stdout and "1.0" in listing.stdout and "MB" in listing.stdout
     assert (Path(env["ARGOS_PACKAGES_DIR"]) / "translate-xx_en-toy" / "model" / "model.bin").is_file()
     removed = workbench(env, "models", "remove", "xx")
-    assert removed.returncode == 0 and "removed xx→en" in removed.stdout
+    assert removed.returncode == 0 and "removed translate-xx_en-toy (argos, xx→en 1.0)" in removed.stdout
     again = workbench(env, "models", "remove", "xx")
     assert again.returncode == 1 and "no installed model for xx→en" in again.stderr
 
@@ -41,7 +41,7 @@ def test_a_file_that_is_not_a_package_is_refused(env, tmp_path):
     bogus.write_text("not a zip", encoding="utf-8")
     result = workbench(env, "models", "install", "--file", str(bogus))
     assert result.returncode == 1
-    assert "bogus.argosmodel: not an Argos package" in result.stderr
+    assert "bogus.argosmodel: not a model package" in result.stderr
 
 
 def test_offline_install_names_the_pair_and_the_file_alternative(env):
@@ -95,6 +95,6 @@ def test_install_from_the_package_index(env, package_index):
     result = workbench({**env, "ARGOS_PACKAGE_INDEX": package_index}, "models", "install", "xx")
     assert result.returncode == 0, result.stderr
     assert "installed xx→en 1.0" in result.stdout
-    assert "xx→en" in workbench(env, "models", "list").stdout
+    assert "translate-xx_en" in workbench(env, "models", "list").stdout
     missing = workbench(env, "models", "install", "--index", package_index, "hy")
     assert missing.returncode == 1 and "has no package for hy→en" in missing.stderr

@@ -166,7 +166,10 @@ def test_mixed_document_routes_segments_and_reports_missing_pairs(tmp_path, rand
     assert records[4].machine.model == random_models["tr"].model_id
     armenian = records[3]
     assert (armenian.status, armenian.machine) == ("untranslated", None)
-    assert "no model for hy→en" in armenian.note and "workbench models install hy" in armenian.note
+    # The Argos index has no Armenian: the hint names the multilingual route, never `models install hy`.
+    assert armenian.note.startswith("no model for hy→en, and the Argos index has none")
+    assert "NLLB-200" in armenian.note and "workbench models install --file nllb-200-600M" in armenian.note
+    assert "workbench models install hy`" not in armenian.note
     assert summary.missing == {"hy→en": 1}
     rendering = (out / "mixed.en.txt").read_text(encoding="utf-8")
     assert rendering == render_english(text, records)

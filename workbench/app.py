@@ -6,7 +6,6 @@ Run it with ``workbench review``. Document text is shown as inert text: never as
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -31,12 +30,15 @@ STYLE = """
 """
 
 
-def workspace_paths() -> tuple[Path, Path]:
+def app_settings():
+    """The settings (workbench.toml < WORKBENCH_* < the flags `workbench review` passes)."""
+    from workbench.settings import load
+
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--corpus", default=os.environ.get("WORKBENCH_CORPUS", "corpus"))
-    parser.add_argument("--translations", default=os.environ.get("WORKBENCH_TRANSLATIONS", "translations"))
+    for flag in ("--corpus", "--translations", "--device", "--models-dir"):
+        parser.add_argument(flag)
     known, _ = parser.parse_known_args()
-    return Path(known.corpus), Path(known.translations)
+    return load({"corpus": known.corpus, "translations": known.translations, "device": known.device, "models_dir": known.models_dir})
 
 
 @st.cache_resource
@@ -44,7 +46,12 @@ def translator(translations: str):
     """The engine stays loaded across reruns and sessions."""
     from workbench.translate import RecordTranslator, TranslateSettings
 
-    return RecordTranslator(TranslateSettings(out_dir=Path(translations)))
+    settings = app_settings()
+    return RecordTranslator(
+        TranslateSettings(
+            out_dir=Path(translations), models_dir=settings.models_dir, model_overrides=settings.models, device=settings.device
+        )
+    )
 
 
 @st.cache_resource(max_entries=4)
@@ -310,8 +317,8 @@ def document_view(ws: Workspace, doc_id: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="Translation Workbench", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)  # static CSS, no document content
-    corpus, translations = workspace_paths()
-    ws = Workspace(corpus, translations)
+    settings = app_settings()
+    ws = Workspace(settings.corpus, settings.translations)
     doc_id = sidebar(ws)
     show_flash()
     if doc_id is not None:

@@ -25,13 +25,22 @@ def _root() -> None:
     """Translation Workbench: split mixed-language texts, translate them offline, review, align."""
 
 
-LanguagesOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--languages", "-l", help="Candidate languages, comma-separated ISO 639-1 codes (default: the 14 the workbench knows best)."
-    ),
-]
-DetectorOption = Annotated[str, typer.Option("--detector", help="Language detector: ensemble (default), fasttext, py3langid, langdetect.")]
+from .settings import BY_NAME as _SETTING  # noqa: E402  (stdlib only: keeps --help instant)
+
+LanguagesOption = Annotated[Optional[str], typer.Option("--languages", "-l", help=_SETTING["languages"].help)]
+DetectorOption = Annotated[Optional[str], typer.Option("--detector", help=_SETTING["detector"].help)]
+TranslationsOption = Annotated[Optional[Path], typer.Option("--translations", help=_SETTING["translations"].help)]
+CorpusOption = Annotated[Optional[Path], typer.Option("--corpus", help=_SETTING["corpus"].help)]
+DeviceOption = Annotated[Optional[str], typer.Option("--device", help=_SETTING["device"].help)]
+ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help=_SETTING["models_dir"].help)]
+ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help=_SETTING["threads"].help)]
+
+
+def _settings(**flags):
+    """Defaults < workbench.toml < WORKBENCH_* < these flags (see workbench/settings.py)."""
+    from .settings import load
+
+    return load(flags)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -39,19 +48,10 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _segmenter(languages_option: str | None, detector: str):
-    from . import languages
-    from .errors import WorkbenchError
-    from .langid import BACKENDS
+def _segmenter(settings):
     from .segment import Segmenter, SegmenterConfig
 
-    try:
-        codes = languages.parse_language_list(languages_option) if languages_option else languages.DEFAULT_LANGUAGES
-    except WorkbenchError as error:
-        _fail(f"--languages: {error}")
-    if detector not in BACKENDS:
-        _fail(f"--detector: unknown detector {detector!r}; choose one of: {', '.join(BACKENDS)}")
-    return Segmenter(SegmenterConfig(languages=codes, detector=detector))
+    return Segmenter(SegmenterConfig(languages=settings.languages, detector=settings.detector))
 
 
 def _read_inputs(paths: list[str]):
@@ -83,10 +83,10 @@ def detect(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line per document.")] = False,
     languages_option: LanguagesOption = None,
-    detector: DetectorOption = "ensemble",
+    detector: DetectorOption = None,
 ) -> None:
     """Split texts into single-language segments and show them."""
-    segmenter = _segmenter(languages_option, detector)
+    segmenter = _segmenter(_settings(languages=languages_option, detector=detector))
     failures = 0
     console = None
     if not as_json:
@@ -157,38 +157,53 @@ def _segment_table(document, width: int):
 
 @app.command()
 def translate(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders (default: corpus/).")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where translation files go.")] = Path("translations"),
-    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size (Argos's default is 4).")] = 4,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders (default: the corpus folder).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", "--translations", help=_SETTING["translations"].help)] = None,
+    beam: Annotated[Optional[int], typer.Option("--beam", min=1, max=16, help=_SETTING["beam"].help)] = None,
     greedy: Annotated[bool, typer.Option("--greedy", help="Greedy decoding: a fast draft (same as --beam 1).")] = False,
-    threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="CTranslate2 workers (default: one per core).")] = None,
+    threads: ThreadsOption = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="The documents are in this language: skip detection.")] = None,
-    window: Annotated[
-        int, typer.Option("--window", min=1, help="Sentences translated together; documents are written as each window is done.")
-    ] = 2048,
+    window: Annotated[Optional[int], typer.Option("--window", min=1, help=_SETTING["window"].help)] = None,
+    device: DeviceOption = None,
+    model: Annotated[
+        Optional[list[str]], typer.Option("--model", help="LANG=NAME: translate LANG with this installed model (repeatable).")
+    ] = None,
+    models_dir: ModelsDirOption = None,
+    install_missing: Annotated[
+        bool, typer.Option("--install-missing", help="Install from the Argos index the pairs the documents need and lack (online).")
+    ] = False,
+    index: Annotated[Optional[str], typer.Option("--index", help="Argos package index URL for --install-missing.")] = None,
+    corpus: CorpusOption = None,
     languages_option: LanguagesOption = None,
-    detector: DetectorOption = "ensemble",
+    detector: DetectorOption = None,
 ) -> None:
     """Translate every non-English segment to English; write translations/<doc>.json and <doc>.en.txt."""
     from . import languages
     from .engine import DecodingOptions
-    from .errors import WorkbenchError
     from .translate import TranslateSettings, translate_corpus
 
-    segmenter = _segmenter(languages_option, detector)
-    forced = None
-    if lang:
-        try:
-            forced = languages.normalize(lang)
-        except WorkbenchError as error:
-            _fail(f"--lang: {error}")
-    settings = TranslateSettings(
-        out_dir=out, options=DecodingOptions(beam=1 if greedy else beam), threads=threads, force_lang=forced, window=window
+    settings = _settings(
+        translations=out, beam=1 if greedy else beam, threads=threads, window=window, device=device,
+        models=",".join(model) if model else None, models_dir=models_dir, corpus=corpus, languages=languages_option, detector=detector,
+    )  # fmt: skip
+    forced = languages.normalize(lang) if lang else None
+    run = TranslateSettings(
+        out_dir=settings.translations,
+        options=DecodingOptions(beam=settings.beam),
+        threads=settings.threads,
+        force_lang=forced,
+        window=settings.window,
+        models_dir=settings.models_dir,
+        model_overrides=settings.models,
+        device=settings.device,
+        install_missing=install_missing,
+        index=index,
     )
-    inputs = [Path(p) for p in paths] if paths else [Path("corpus")]
+    inputs = [Path(p) for p in paths] if paths else [settings.corpus]
+    segmenter = _segmenter(settings)
     with _RichProgress() as progress:
-        summary = translate_corpus(inputs, settings, segmenter=segmenter, progress=progress)
-    _print_summary(summary, out)
+        summary = translate_corpus(inputs, run, segmenter=segmenter, progress=progress)
+    _print_summary(summary, settings.translations, settings.models_dir)
     if summary.errors:
         raise typer.Exit(1)
 
@@ -235,8 +250,10 @@ class _RichProgress:
         self._progress.stop()
 
 
-def _print_summary(summary, out: Path) -> None:
+def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
     from rich.console import Console
+
+    from .models import index_pairs
 
     console = Console(stderr=True)
     console.print(
@@ -253,15 +270,35 @@ def _print_summary(summary, out: Path) -> None:
         console.print(f"{summary.from_memory} segments filled from the translation memory (reviewed translations)")
     if summary.flagged:
         console.print(f"[yellow]{summary.flagged} segments flagged for review[/yellow] (empty, copied, repeated or odd-length output)")
+    for line in summary.installed:
+        console.print(f"installed {line} from the Argos index")
     if summary.missing:
         pairs = sorted(summary.missing.items())
         listing = ", ".join(f"{pair} ({count})" for pair, count in pairs)
-        codes = " ".join(pair.split("→")[0] for pair, _ in pairs)
+        codes = [pair.split("→")[0] for pair, _ in pairs]
+        offered = index_pairs(models_dir)
+        in_index = [code for code in codes if code in offered]
+        elsewhere = [code for code in codes if code not in offered]
         console.print(
             f"[yellow]no model for {listing}[/yellow]: those segments keep their source text, with a note, for reviewers to "
-            f"translate by hand. Install models with `workbench models install {codes}` (online) or "
-            f"`workbench models install --file translate-XX_en.argosmodel`, then run `workbench translate` again."
+            "translate by hand.",
+            highlight=False,
         )
+        if in_index:
+            console.print(
+                f"  The Argos index has {', '.join(in_index)}: `workbench models install {' '.join(in_index)}` (online), "
+                "`workbench translate --install-missing`, or `workbench models install --file translate-XX_en.argosmodel`.",
+                highlight=False,
+            )
+        if elsewhere:
+            console.print(
+                f"  The Argos index has no {', '.join(elsewhere)}→en model. A multilingual model covers "
+                f"{'them' if len(elsewhere) > 1 else 'it'}: convert NLLB-200 with CTranslate2 and install the folder:\n"
+                "    ct2-transformers-converter --model facebook/nllb-200-distilled-600M --output_dir nllb-200-600M --quantization int8\n"
+                "    (copy the checkpoint's sentencepiece.bpe.model into nllb-200-600M/)\n"
+                "    workbench models install --file nllb-200-600M",
+                highlight=False,
+            )
     for line in summary.warnings:
         console.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
     for line in summary.invalidated:
@@ -272,24 +309,30 @@ def _print_summary(summary, out: Path) -> None:
 
 @app.command()
 def review(
-    corpus: Annotated[Path, typer.Option("--corpus", help="Folder of source texts.")] = Path("corpus"),
-    translations: Annotated[Path, typer.Option("--translations", help="Folder of translation files.")] = Path("translations"),
+    corpus: CorpusOption = None,
+    translations: TranslationsOption = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8501,
     address: Annotated[
         str, typer.Option("--address", help="Bind address; other than 127.0.0.1 only when you mean to share it.")
     ] = "127.0.0.1",
+    device: DeviceOption = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Open the review app in the browser: source and translation side by side."""
     import os
 
+    settings = _settings(corpus=corpus, translations=translations, device=device, models_dir=models_dir)
     app_path = Path(__file__).with_name("app.py")
-    if not translations.is_dir():
-        _fail(f"{translations}/ does not exist: run `workbench translate` first")
+    if not settings.translations.is_dir():
+        _fail(f"{settings.translations}/ does not exist: run `workbench translate` first")
+    passed = ["--corpus", str(settings.corpus), "--translations", str(settings.translations), "--device", settings.device]
+    if settings.models_dir is not None:
+        passed += ["--models-dir", str(settings.models_dir)]
     command = [
         sys.executable, "-m", "streamlit", "run", str(app_path),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-        "--", "--corpus", str(corpus), "--translations", str(translations),
+        "--", *passed,
     ]  # fmt: skip
     typer.echo(f"Review app on http://{address}:{port}/ (Ctrl+C to stop)")
     sys.stdout.flush()
@@ -307,33 +350,34 @@ def align(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help='One link per line: {"src": [...], "tgt": [...], "score": float}.')] = False,
     as_tsv: Annotated[bool, typer.Option("--tsv", help="source sentences, English sentences, score; one link per line.")] = False,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where the bitext is stored for review.")] = Path("translations"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", "--translations", help="Where the bitext is stored for review.")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not store the bitext under --out.")] = False,
     no_mt: Annotated[bool, typer.Option("--no-mt", help="Do not use an installed X→en model even if there is one.")] = False,
+    device: DeviceOption = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Align a document with its existing English translation, sentence by sentence."""
     from .bitext import align_files, main_language, save_bitext
     from .document import read_document
-    from .errors import WorkbenchError
 
-    try:
-        lang = src_lang
-        translate_function, model_id = None, None
-        if not no_mt:
-            from . import languages
-            from .models import find_model
+    settings = _settings(translations=out, device=device, models_dir=models_dir)
+    out = settings.translations
+    lang = src_lang
+    translate_function, model_id = None, None
+    if not no_mt:
+        from . import languages
+        from .translate import RecordTranslator, TranslateSettings
 
-            lang = (
-                main_language(read_document(source), _segmenter(None, "ensemble")) if src_lang == "auto" else languages.normalize(src_lang)
-            )
-            model = find_model(lang)
-            if model is not None:
-                translate_function, model_id = _mt_function(lang, out), model.model_id
-        bitext = align_files(
-            source, target, src_lang=lang, sentences_per_line=sentences_per_line, translate=translate_function, mt_model=model_id
+        lang = main_language(read_document(source), _segmenter(settings)) if src_lang == "auto" else languages.normalize(src_lang)
+        translator = RecordTranslator(
+            TranslateSettings(out_dir=out, models_dir=settings.models_dir, model_overrides=settings.models, device=settings.device)
         )
-    except WorkbenchError as error:
-        _fail(str(error), 1)
+        route = translator.translator.expected(lang)
+        if route is not None:
+            translate_function, model_id = (lambda sentences: translator.sentences(lang, sentences)), route.model
+    bitext = align_files(
+        source, target, src_lang=lang, sentences_per_line=sentences_per_line, translate=translate_function, mt_model=model_id
+    )
     if as_json:
         for link in bitext.links:
             sys.stdout.write(json.dumps(link.as_json()) + "\n")
@@ -350,14 +394,6 @@ def align(
             f"bitext stored in {path} ({bitext.src_lang}→en, {len(bitext.links)} links{', MT-assisted with ' + model_id if model_id else ''})",
             err=True,
         )
-
-
-def _mt_function(lang: str, out: Path):
-    """Sentences of ``lang`` → English through the run's chain (cache included)."""
-    from .translate import RecordTranslator, TranslateSettings
-
-    translator = RecordTranslator(TranslateSettings(out_dir=out))
-    return lambda sentences: translator.sentences(lang, sentences)
 
 
 def _print_alignment(bitext) -> None:
@@ -394,7 +430,7 @@ def export_command(
     include_machine: Annotated[
         bool, typer.Option("--include-machine", help="TMX: add unreviewed machine translations, marked as such.")
     ] = False,
-    translations: Annotated[Path, typer.Option("--translations", help="The translations folder.")] = Path("translations"),
+    translations: TranslationsOption = None,
 ) -> None:
     """Export translations for translators' tools (OmegaT: --format omegat -o DIR)."""
     from .exchange import FORMATS, export
@@ -403,7 +439,8 @@ def export_command(
 
     if fmt not in (*FORMATS, "omegat"):
         _fail(f"--format: choose one of {', '.join((*FORMATS, 'omegat'))}")
-    workspace = Workspace(Path("corpus"), translations)
+    settings = _settings(translations=translations)
+    workspace = Workspace(settings.corpus, settings.translations)
     doc_ids = _select_documents(workspace, paths) if paths else None
     if fmt == "omegat":
         from .omegat import export_projects
@@ -449,14 +486,15 @@ def _select_documents(workspace, paths: list[str]) -> list[str]:
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="An XLIFF, TMX, TSV or JSONL file, or an OmegaT project folder exported by the workbench.")],
-    translations: Annotated[Path, typer.Option("--translations", help="The translations folder.")] = Path("translations"),
+    translations: TranslationsOption = None,
 ) -> None:
     """Bring corrections back (XLIFF, TMX, TSV, JSONL, OmegaT); conflicts are reported, never overwritten."""
     from .exchange import import_file
     from .omegat import MANIFEST, import_project, is_project
     from .review import Workspace
 
-    workspace = Workspace(Path("corpus"), translations)
+    settings = _settings(translations=translations)
+    workspace = Workspace(settings.corpus, settings.translations)
     if is_project(file) or (file.suffix.lower() == ".tmx" and any((folder / MANIFEST).is_file() for folder in file.parents[:2])):
         report = import_project(workspace, file)
     else:
@@ -472,33 +510,41 @@ def import_command(
         raise typer.Exit(3)
 
 
-models_app = typer.Typer(help="Manage Argos Translate models (packages).", no_args_is_help=True, rich_markup_mode=None)
+models_app = typer.Typer(
+    help="Manage translation models: Argos packages, OPUS-MT and multilingual (NLLB-200, M2M-100) folders.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(models_app, name="models")
 
 
 @models_app.command("list")
-def models_list() -> None:
-    """Installed language pairs, package version and size on disk."""
+def models_list(models_dir: ModelsDirOption = None) -> None:
+    """The route each language takes (pair, kind, model, version, size), and every installed model."""
     from rich.console import Console
     from rich.table import Table
 
     from . import languages
-    from .models import list_installed, packages_dir
+    from .models import index_pairs, list_installed, packages_dir, routes
 
-    installed, problems = list_installed()
+    settings = _settings(models_dir=models_dir)
+    installed, problems = list_installed(settings.models_dir)
     console = Console()
-    table = Table(title=f"Installed models in {packages_dir()}", title_justify="left")
-    for column in ("pair", "languages", "version", "size", "folder"):
+    if not installed:
+        console.print("No models installed. Install one with `workbench models install CODE` or `--file PATH`.")
+    table = Table(title=f"Routes to English (models in {packages_dir(settings.models_dir)})", title_justify="left")
+    for column in ("language", "pair", "kind", "model", "version", "size"):
         table.add_column(column)
-    for model in sorted(installed, key=lambda m: (m.from_code, m.to_code)):
-        table.add_row(
-            model.pair,
-            f"{languages.name_of(model.from_code)} → {languages.name_of(model.to_code)}",
-            model.version,
-            f"{model.size_bytes / 1e6:.1f} MB",
-            model.path.name,
-        )
-    console.print(table if installed else "No models installed. Install one with `workbench models install CODE` or `--file X.argosmodel`.")
+    offered = index_pairs(settings.models_dir)
+    for code, model in routes(installed, settings.models).items():
+        name = f"{code} · {languages.name_of(code)}"
+        if model is None:
+            hint = f"none: `workbench models install {code}`" if code in offered else "none: not in the Argos index; NLLB-200 covers it"
+            table.add_row(name, f"{code}→en", "—", hint, "", "")
+            continue
+        via = f" ({model.token_for(code)})" if model.kind == "multilingual" else ""
+        table.add_row(name, f"{code}→en", model.kind, model.name + via, model.version, f"{model.size_bytes / 1e6:.1f} MB")
+    console.print(table)
     for problem in problems:
         typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)
 
@@ -506,24 +552,34 @@ def models_list() -> None:
 @models_app.command("install")
 def models_install(
     codes: Annotated[Optional[list[str]], typer.Argument(help="Source languages to install X→en for (from the Argos index).")] = None,
-    file: Annotated[Optional[list[Path]], typer.Option("--file", "-f", help="Install a local .argosmodel file (offline).")] = None,
+    file: Annotated[
+        Optional[list[Path]],
+        typer.Option("--file", "-f", help="Install from a local .argosmodel, zip or folder (Argos, OPUS-MT, NLLB-200/M2M-100)."),
+    ] = None,
+    from_code: Annotated[
+        Optional[str], typer.Option("--from", help="Source language of an OPUS-MT model whose README does not say.")
+    ] = None,
     index: Annotated[
         Optional[str], typer.Option("--index", help="Argos package index URL (default: ARGOS_PACKAGE_INDEX or Argos's own).")
     ] = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
-    """Install models from the Argos package index, or from local files with --file."""
+    """Install models from the Argos package index, or from local files or folders with --file."""
     from . import languages
-    from .models import install_file, install_from_index
+    from .models import install, install_from_index
 
     if not codes and not file:
-        _fail("name source languages (e.g. `workbench models install ar tr`) or give --file X.argosmodel")
+        _fail("name source languages (e.g. `workbench models install ar tr`) or give --file PATH")
+    settings = _settings(models_dir=models_dir)
 
     def from_file(path: Path) -> None:
-        for model in install_file(path):
-            typer.echo(f"installed {model.pair} {model.version} from {path}")
+        result = install(path, settings.models_dir, languages.normalize(from_code) if from_code else None)
+        for model in result.models:
+            covers = ", ".join(model.languages()) + "→en" if model.kind == "multilingual" else model.pair
+            typer.echo(f"installed {model.name} ({result.found}; {covers}; version {model.version}) from {path}")
 
     def from_index(code: str) -> None:
-        model = install_from_index(languages.normalize(code), index=index)
+        model = install_from_index(languages.normalize(code), index=index, folder=settings.models_dir)
         typer.echo(f"installed {model.pair} {model.version}")
 
     if _each(file or [], from_file) + _each(codes or [], from_index):
@@ -531,16 +587,22 @@ def models_install(
 
 
 @models_app.command("remove")
-def models_remove(codes: Annotated[list[str], typer.Argument(help="Source languages whose X→en models to remove.")]) -> None:
-    """Remove installed X→en models."""
-    from . import languages
+def models_remove(
+    names: Annotated[list[str], typer.Argument(help="Source languages whose X→en models to remove, or model names.")],
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Remove installed models (by language code or by name)."""
     from .models import remove
 
-    def remove_pair(code: str) -> None:
-        for model in remove(languages.normalize(code)):
-            typer.echo(f"removed {model.pair} {model.version} ({model.path})")
+    settings = _settings(models_dir=models_dir)
 
-    if _each(codes, remove_pair):
+    def remove_one(name: str) -> None:
+        for model in remove(name, folder=settings.models_dir):
+            typer.echo(
+                f"removed {model.name} ({model.kind}, {model.pair if model.kind != 'multilingual' else 'multilingual'} {model.version})"
+            )
+
+    if _each(names, remove_one):
         raise typer.Exit(1)
 
 
@@ -565,9 +627,13 @@ def main() -> None:
     folder) is one line on stderr and exit status 1, never a traceback.
     """
     from .errors import WorkbenchError
+    from .settings import SettingsError
 
     try:
         app()  # usage errors are Click's: a message and exit status 2
+    except SettingsError as error:  # a bad flag, variable or workbench.toml value: a usage error too
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
     except WorkbenchError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         sys.exit(1)

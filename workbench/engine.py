@@ -53,19 +53,33 @@ class SentenceTranslation:
 
 @dataclass
 class LoadedModel:
+    """A model ready for one source language: how to tokenise for it, and how to read back."""
+
     info: InstalledModel
     translator: object
-    tokenizer: object
-    target_prefix: str = ""
+    tokenizer: object  # SentencePiece processor, or Argos's BPETokenizer
+    target_prefix: str = ""  # a token every output starts with (multilingual: eng_Latn)
+    source_prefix: tuple[str, ...] = ()  # multilingual: the source language token
+    source_suffix: tuple[str, ...] = ()  # multilingual: "</s>"
+    decoder: object = None  # OPUS-MT: the target SentencePiece model
+    argos_prefix: str = ""  # an Argos package's target_prefix: Argos strips it from the decoded text
 
     def encode(self, sentence: str) -> list[str]:
-        return self.tokenizer.encode(sentence, out_type=str)
+        if self.info.tokenizer == "bpe":
+            return [*self.source_prefix, *self.tokenizer.encode(sentence), *self.source_suffix]
+        return [*self.source_prefix, *self.tokenizer.encode(sentence, out_type=str), *self.source_suffix]
 
     def decode(self, tokens: list[str]) -> str:
+        if self.info.kind != "argos" and self.target_prefix and tokens and tokens[0] == self.target_prefix:
+            tokens = tokens[1:]
+        if self.info.tokenizer == "bpe":
+            return self.tokenizer.decode(tokens)
+        if self.info.kind != "argos":
+            return (self.decoder or self.tokenizer).decode_pieces(tokens)
         # Argos's SentencePieceTokenizer.decode, kept identical for parity.
         value = self.tokenizer.decode_pieces(tokens).replace("▁", " ").replace("_", " ")
-        if self.target_prefix and value.startswith(self.target_prefix):
-            value = value[len(self.target_prefix) :]
+        if self.argos_prefix and value.startswith(self.argos_prefix):
+            value = value[len(self.argos_prefix) :]
         return value[1:] if value.startswith(" ") else value
 
 
@@ -73,40 +87,86 @@ def default_threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-class Engine:
-    """Loads models on first use and keeps one copy of each; translates sentence lists."""
+DEVICES = ("auto", "cpu", "cuda")
 
-    def __init__(self, threads: int | None = None) -> None:
+
+def resolve_device(device: str) -> str:
+    """``auto`` → ``cuda`` when CTranslate2 sees a CUDA device, else ``cpu``. Raises
+    WorkbenchError for ``cuda`` without one, or an unknown name."""
+    import ctranslate2
+
+    if device not in DEVICES:
+        raise WorkbenchError(f"--device: unknown device {device!r}; choose one of: {', '.join(DEVICES)}")
+    gpus = ctranslate2.get_cuda_device_count() if device != "cpu" else 0
+    if device == "cuda" and gpus == 0:
+        raise WorkbenchError("--device cuda: CTranslate2 finds no CUDA device (get_cuda_device_count() is 0); use --device cpu or auto")
+    return "cuda" if device == "cuda" or (device == "auto" and gpus > 0) else "cpu"
+
+
+class Engine:
+    """Loads models on first use and keeps one copy of each; translates sentence lists.
+
+    On the CPU: one CTranslate2 worker per core, one thread each, int8 as the model was
+    saved. On CUDA: one worker per GPU, int8 weights with float16 activations.
+    """
+
+    def __init__(self, threads: int | None = None, device: str = "cpu") -> None:
+        self.device = resolve_device(device)
         self.threads = threads or default_threads()
-        self._models: dict[Path, LoadedModel] = {}
+        self._translators: dict[Path, object] = {}
+        self._models: dict[tuple[Path, str], LoadedModel] = {}
         self._lock = threading.Lock()
 
-    def load(self, model: InstalledModel) -> LoadedModel:
-        """Load (once) the CTranslate2 model and SentencePiece model of a package.
+    def _translator(self, model: InstalledModel):
+        translator = self._translators.get(model.path)
+        if translator is None:
+            import ctranslate2
 
-        Raises WorkbenchError naming the package when its files cannot be loaded.
-        """
+            if self.device == "cuda":
+                options = {"device": "cuda", "compute_type": "int8_float16", "inter_threads": max(1, ctranslate2.get_cuda_device_count())}
+            else:
+                options = {"device": "cpu", "compute_type": "default", "inter_threads": self.threads, "intra_threads": 1}
+            translator = self._translators[model.path] = ctranslate2.Translator(str(model.path / "model"), **options)
+        return translator
+
+    def load(self, model: InstalledModel, lang: str = "") -> LoadedModel:
+        """Load (once) a model's CTranslate2 model and tokenizer, for source language ``lang``
+        (multilingual models put its token first). Raises WorkbenchError naming the package
+        when its files cannot be loaded."""
+        key = (model.path, lang if model.kind == "multilingual" else "")
         with self._lock:
-            loaded = self._models.get(model.path)
+            loaded = self._models.get(key)
             if loaded is not None:
                 return loaded
-            import ctranslate2
-            import sentencepiece
-
-            sp_path = model.path / "sentencepiece.model"
-            if not sp_path.is_file():
-                raise WorkbenchError(f"{model.path}: no sentencepiece.model (BPE packages are not supported yet)")
             try:
-                translator = ctranslate2.Translator(str(model.path / "model"), device="cpu", inter_threads=self.threads, intra_threads=1)
-                tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+                loaded = self._models[key] = self._loaded(model, lang)
             except (RuntimeError, OSError, ValueError) as error:
                 raise WorkbenchError(f"{model.path}: cannot load the {model.pair} model: {error}") from None
-            import json
-
-            metadata = json.loads((model.path / "metadata.json").read_text(encoding="utf-8"))
-            loaded = LoadedModel(model, translator, tokenizer, metadata.get("target_prefix", "") or "")
-            self._models[model.path] = loaded
             return loaded
+
+    def _loaded(self, model: InstalledModel, lang: str) -> LoadedModel:
+        import sentencepiece
+
+        translator = self._translator(model)
+        if model.tokenizer == "bpe":
+            from argostranslate.tokenizer import BPETokenizer
+
+            return LoadedModel(model, translator, BPETokenizer(model.path / "bpe.model", model.argos_from, model.argos_to))
+        if model.kind == "opus-mt":
+            source = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "source.spm"))
+            target = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "target.spm"))
+            return LoadedModel(model, translator, source, decoder=target)
+        tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+        if model.kind == "multilingual":
+            token = model.token_for(lang)
+            if not token:
+                raise WorkbenchError(f"{model.path}: the multilingual model has no token for {lang}")
+            return LoadedModel(model, translator, tokenizer, model.target_token, (token,), ("</s>",))
+        import json
+
+        metadata = json.loads((model.path / "metadata.json").read_text(encoding="utf-8"))
+        prefix = metadata.get("target_prefix", "") or ""
+        return LoadedModel(model, translator, tokenizer, target_prefix=prefix, argos_prefix=prefix)
 
     def translate(
         self,
@@ -115,16 +175,19 @@ class Engine:
         options: DecodingOptions = DecodingOptions(),
         progress: Callable[[int], None] | None = None,
         chunk_size: int = 256,
+        lang: str = "",
     ) -> dict[str, SentenceTranslation]:
         """Translate sentences; returns ``{sentence: translation}`` (``progress(n)`` per chunk)."""
         results: dict[str, SentenceTranslation] = {}
-        for chunk in self.translate_chunks(model, list(sentences), options, chunk_size):
+        for chunk in self.translate_chunks(model, list(sentences), options, chunk_size, lang=lang):
             results.update(chunk)
             if progress is not None:
                 progress(len(chunk))
         return results
 
-    def translate_chunks(self, model: InstalledModel, sentences: list[str], options: DecodingOptions, chunk_size: int = 256):
+    def translate_chunks(
+        self, model: InstalledModel, sentences: list[str], options: DecodingOptions, chunk_size: int = 256, lang: str = ""
+    ):
         """Yield ``{sentence: translation}`` per chunk, in order, as each is done, so callers
         can commit it.
 
@@ -132,7 +195,7 @@ class Engine:
         (asynchronously) so the workers never wait between chunks; results are collected
         chunk by chunk.
         """
-        loaded = self.load(model)
+        loaded = self.load(model, lang or model.from_code)
         unique = sorted({s for s in sentences if s.strip()}, key=lambda s: (len(s), s))
         submitted = []
         for offset in range(0, len(unique), chunk_size):
@@ -163,6 +226,8 @@ class Engine:
     def _result(loaded: LoadedModel, sentence: str, result, options: DecodingOptions) -> SentenceTranslation:
         output_tokens = result.hypotheses[0]
         text = loaded.decode(output_tokens)
+        if loaded.target_prefix and output_tokens and output_tokens[0] == loaded.target_prefix:
+            output_tokens = output_tokens[1:]
         score = float(result.scores[0]) if result.scores else 0.0
         length = max(1, len(output_tokens) + 1)  # + </s>
         log_prob = score * length**options.length_penalty

@@ -106,6 +106,14 @@ _ALIASES: dict[str, str] = {
     "ger": "de",
 }
 
+# The NLLB-200 token for each language where its vocabulary has several (``fa``: ``pes_Arab``
+# rather than ``prs_Arab``); M2M-100 uses ``__xx__`` with ISO 639-1 codes.
+NLLB_CODES: dict[str, str] = {
+    "en": "eng_Latn", "ar": "arb_Arab", "tr": "tur_Latn", "fa": "pes_Arab", "el": "ell_Grek", "ku": "kmr_Latn",
+    "ckb": "ckb_Arab", "hy": "hye_Armn", "ru": "rus_Cyrl", "uk": "ukr_Cyrl", "es": "spa_Latn", "fr": "fra_Latn",
+    "it": "ita_Latn", "pt": "por_Latn", "de": "deu_Latn",
+}  # fmt: skip
+
 # Argos Translate's own codes where they differ from ours.
 _ARGOS_CODES: dict[str, str] = {"pb": "pt", "zt": "zh"}
 

@@ -70,6 +70,12 @@ class TranslateSettings:
     window: int = 2048
     # Documents read and segmented ahead of the translation.
     read_ahead: int = 64
+    models_dir: Path | None = None  # default: Argos's packages folder
+    model_overrides: dict[str, str] = field(default_factory=dict)  # --model LANG=NAME
+    device: str = "cpu"
+    # Install from the Argos index the pairs the documents need and lack (online).
+    install_missing: bool = False
+    index: str | None = None
 
     @property
     def cache_file(self) -> Path:
@@ -90,6 +96,8 @@ class RunSummary:
     flagged: int = 0
     missing: dict[str, int] = field(default_factory=dict)  # "hy→en" → segments left untranslated
     invalidated: list[str] = field(default_factory=list)
+    installed: list[str] = field(default_factory=list)  # models installed by --install-missing
+    install_tried: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -244,6 +252,9 @@ def translate_corpus(
             threads=settings.threads,
             engine=engine,
             memory=TranslationMemory.from_folder(out_dir),
+            models_dir=settings.models_dir,
+            overrides=settings.model_overrides,
+            device=settings.device,
         )
     if progress is not None:
         progress.start(len(files), "translating")
@@ -265,7 +276,7 @@ def translate_corpus(
                 continue
             summary.documents += 1
             job = item
-            _plan(job, translator, summary)
+            _plan(job, translator, summary, settings)
             if not job.wanted:
                 _write([job], settings, summary, progress)
                 continue
@@ -329,7 +340,7 @@ def _prepare(document: Document, settings: TranslateSettings, segmenter: Segment
     return _Job(document, fresh, records)
 
 
-def _plan(job: _Job, translator: Translator, summary: RunSummary) -> None:
+def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: TranslateSettings) -> None:
     """Which segments need a machine translation, and which languages have no model."""
     for record in job.records:
         summary.segments += 1
@@ -338,6 +349,8 @@ def _plan(job: _Job, translator: Translator, summary: RunSummary) -> None:
         summary.to_translate += 1
         use_memory = not record.correction
         route = translator.expected(record.lang, record.source, use_memory=use_memory)
+        if route is None and settings.install_missing and _install_missing(record.lang, translator, summary, settings):
+            route = translator.expected(record.lang, record.source, use_memory=use_memory)
         if route is None:
             pair = f"{record.lang}→{TARGET}"
             summary.missing[pair] = summary.missing.get(pair, 0) + 1
@@ -347,6 +360,27 @@ def _plan(job: _Job, translator: Translator, summary: RunSummary) -> None:
         if machine is not None and machine.model == route.model and machine.options == route.options:
             continue
         job.wanted.setdefault((record.lang, use_memory), set()).add(record.source)
+
+
+def _install_missing(lang: str, translator: Translator, summary: RunSummary, settings: TranslateSettings) -> bool:
+    """Install the Argos package for ``lang`` from the index, once per run; True if it did."""
+    from . import models as model_store
+
+    if lang in summary.install_tried:
+        return False
+    summary.install_tried.add(lang)
+    try:
+        model = model_store.install_from_index(lang, TARGET, settings.index, settings.models_dir)
+    except WorkbenchError as error:
+        summary.errors.append(f"--install-missing: {error}")
+        return False
+    summary.installed.append(f"{model.pair} {model.version} ({model.name})")
+    layer = translator
+    while layer is not None:  # the routing layer lists installed models again
+        if hasattr(layer, "refresh"):
+            layer.refresh()
+        layer = getattr(layer, "inner", None)
+    return True
 
 
 def _flush(window: list[_Job], translator: Translator, settings: TranslateSettings, summary: RunSummary, progress) -> None:
@@ -463,7 +497,15 @@ class RecordTranslator:
 
     def __init__(self, settings: TranslateSettings, engine: Engine | None = None) -> None:
         self.settings = settings
-        self.translator = build_translator(settings.cache_file, options=settings.options, threads=settings.threads, engine=engine)
+        self.translator = build_translator(
+            settings.cache_file,
+            options=settings.options,
+            threads=settings.threads,
+            engine=engine,
+            models_dir=settings.models_dir,
+            overrides=settings.model_overrides,
+            device=settings.device,
+        )
 
     def __call__(self, record: SegmentRecord) -> SegmentRecord:
         return retranslate_record(self.translator, record)

@@ -62,16 +62,37 @@ def _machine(result: SentenceTranslation, route: Route, origin: str = "engine") 
 
 
 class EngineTranslator:
-    """The installed model for each language, through the engine. Model lookups are cached."""
+    """The route of each language (``models.route_for``: a dedicated pair, OPUS-MT, then a
+    multilingual model; ``overrides`` first), through the engine. The installed models are
+    listed once, not per call; ``refresh()`` lists them again (after an install)."""
 
-    def __init__(self, engine: Engine | None = None, options: DecodingOptions | None = None, threads: int | None = None) -> None:
-        self.engine = engine or Engine(threads)
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        options: DecodingOptions | None = None,
+        threads: int | None = None,
+        *,
+        models_dir: Path | None = None,
+        overrides: dict[str, str] | None = None,
+        device: str = "cpu",
+    ) -> None:
+        self.engine = engine or Engine(threads, device)
         self.options = options or DecodingOptions()
+        self.models_dir = models_dir
+        self.overrides = dict(overrides or {})
+        self._installed: list[model_store.InstalledModel] | None = None
         self._models: dict[str, model_store.InstalledModel | None] = {}
 
+    def refresh(self) -> None:
+        self._installed = None
+        self._models.clear()
+
     def model_for(self, lang: str) -> model_store.InstalledModel | None:
+        """Raises ModelError for an override that names no installed model for ``lang``."""
         if lang not in self._models:
-            self._models[lang] = model_store.find_model(lang, TARGET)
+            if self._installed is None:
+                self._installed = model_store.list_installed(self.models_dir)[0]
+            self._models[lang] = model_store.route_for(lang, self._installed, self.overrides, TARGET)
         return self._models[lang]
 
     def expected(self, lang: str, text: str = "", *, use_memory: bool = True) -> Route | None:
@@ -79,7 +100,7 @@ class EngineTranslator:
         return None if model is None else Route(model.model_id, self.options.as_dict())
 
     def missing_hint(self, lang: str) -> str:
-        return model_store.install_hint(lang, TARGET)
+        return model_store.install_hint(lang, TARGET, self.models_dir)
 
     def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
         model = self.model_for(lang)
@@ -87,7 +108,7 @@ class EngineTranslator:
             return {}
         route = Route(model.model_id, self.options.as_dict())
         results: dict[str, MachineTranslation] = {}
-        for chunk in self.engine.translate_chunks(model, list(texts), self.options):
+        for chunk in self.engine.translate_chunks(model, list(texts), self.options, lang=lang):
             results.update((sentence, _machine(result, route)) for sentence, result in chunk.items())
             if on_chunk is not None:
                 on_chunk(len(chunk))
@@ -99,7 +120,7 @@ class EngineTranslator:
         if model is None:
             return
         route = Route(model.model_id, self.options.as_dict())
-        for chunk in self.engine.translate_chunks(model, sentences, self.options):
+        for chunk in self.engine.translate_chunks(model, sentences, self.options, lang=lang):
             yield {sentence: _machine(result, route) for sentence, result in chunk.items()}
 
 
@@ -241,7 +262,11 @@ def build_translator(
     threads: int | None = None,
     engine: Engine | None = None,
     memory: TranslationMemory | None = None,
+    models_dir: Path | None = None,
+    overrides: dict[str, str] | None = None,
+    device: str = "cpu",
 ) -> Translator:
     """The standard chain: memory (when given) → sentences → cache → engine."""
-    chain: Translator = SentenceTranslator(CachedTranslator(EngineTranslator(engine, options, threads), cache_path))
+    routed = EngineTranslator(engine, options, threads, models_dir=models_dir, overrides=overrides, device=device)
+    chain: Translator = SentenceTranslator(CachedTranslator(routed, cache_path))
     return MemoryTranslator(chain, memory) if memory is not None else chain
