@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import http.server
-import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -57,38 +54,6 @@ def test_a_broken_package_folder_is_reported_not_fatal(env):
     result = workbench(env, "models", "list")
     assert result.returncode == 0
     assert "half-unzipped: no readable metadata.json" in result.stderr
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output clean
-        pass
-
-
-@pytest.fixture
-def package_index(tmp_path):
-    """A local Argos package index on 127.0.0.1 serving index.json and the toy package."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "translate-xx_en.argosmodel").write_bytes(TOY_PACKAGE.read_bytes())
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **k: _Handler(*a, directory=str(site), **k))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    index = [
-        {
-            "package_version": "1.0",
-            "argos_version": "1.12",
-            "from_code": "xx",
-            "from_name": "Toyish",
-            "to_code": "en",
-            "to_name": "English",
-            "type": "translate",
-            "links": [base + "translate-xx_en.argosmodel"],
-        }
-    ]
-    (site / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
 
 
 def test_install_from_the_package_index(env, package_index):

@@ -477,8 +477,11 @@ def _install_opus_mt(path: Path, target: Path, folder: Path | None, from_code: s
 
 
 def _opus_version(path: Path) -> str:
-    models = sorted(path.glob("*.npz"))
-    return models[0].stem if models else "1"
+    """The release date OPUS-MT's README gives (``opus-2020-01-16.zip``), else 1."""
+    readme = path / "README.md"
+    text = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
+    match = re.search(r"opus-(\d{4}-\d{2}-\d{2})", text)
+    return match.group(1) if match else "1"
 
 
 def _forget_argos_languages() -> None:
