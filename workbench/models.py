@@ -429,8 +429,18 @@ def _mkdir(path: Path) -> Path:
 
 
 def _version_of(path: Path) -> str:
-    config = path / "config.json"
-    return str(int(config.stat().st_mtime)) if not (path / "VERSION").is_file() else (path / "VERSION").read_text().strip()
+    """A ``VERSION`` file's text, else a fingerprint of the conversion (its config,
+    vocabulary and weights' size): stable across re-installs, so cache keys stay valid."""
+    import hashlib
+
+    if (path / "VERSION").is_file():
+        return (path / "VERSION").read_text(encoding="utf-8").strip()
+    digest = hashlib.sha256()
+    for name in ("config.json", "shared_vocabulary.json", "shared_vocabulary.txt"):
+        if (path / name).is_file():
+            digest.update((path / name).read_bytes())
+    digest.update(str((path / "model.bin").stat().st_size).encode())
+    return digest.hexdigest()[:8]
 
 
 _README_LANG = re.compile(r"source language\(s\):\s*([A-Za-z_\-]+)", re.I)
