@@ -161,6 +161,7 @@ def translate(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", "--translations", help=_SETTING["translations"].help)] = None,
     beam: Annotated[Optional[int], typer.Option("--beam", min=1, max=16, help=_SETTING["beam"].help)] = None,
     greedy: Annotated[bool, typer.Option("--greedy", help="Greedy decoding: a fast draft (same as --beam 1).")] = False,
+    max_length: Annotated[int, typer.Option("--max-length", min=1, help="Longest output, in tokens (Argos: 256).")] = 256,
     threads: ThreadsOption = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="The documents are in this language: skip detection.")] = None,
     window: Annotated[Optional[int], typer.Option("--window", min=1, help=_SETTING["window"].help)] = None,
@@ -173,6 +174,14 @@ def translate(
         bool, typer.Option("--install-missing", help="Install from the Argos index the pairs the documents need and lack (online).")
     ] = False,
     index: Annotated[Optional[str], typer.Option("--index", help="Argos package index URL for --install-missing.")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local (this process) or ray (a Ray cluster).")] = "local",
+    ray_address: Annotated[
+        Optional[str],
+        typer.Option("--ray-address", help="Join this Ray cluster (auto, host:port, ray://host:port); default: start a local one."),
+    ] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", min=1, help="Ray actors (default: one per CPU, or per GPU with --device cuda).")
+    ] = None,
     corpus: CorpusOption = None,
     languages_option: LanguagesOption = None,
     detector: DetectorOption = None,
@@ -189,7 +198,7 @@ def translate(
     forced = languages.normalize(lang) if lang else None
     run = TranslateSettings(
         out_dir=settings.translations,
-        options=DecodingOptions(beam=settings.beam),
+        options=DecodingOptions(beam=settings.beam, max_decoding_length=max_length),
         threads=settings.threads,
         force_lang=forced,
         window=settings.window,
@@ -198,7 +207,12 @@ def translate(
         device=settings.device,
         install_missing=install_missing,
         index=index,
+        executor=executor,
+        ray_address=ray_address,
+        workers=workers,
     )
+    if executor not in ("local", "ray"):
+        _fail(f"--executor: choose local or ray, not {executor!r}")
     inputs = [Path(p) for p in paths] if paths else [settings.corpus]
     segmenter = _segmenter(settings)
     with _RichProgress() as progress:
@@ -266,6 +280,8 @@ def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
         console.print(
             f"sentences: {summary.sentences} unique, {summary.from_cache} from cache, {summary.from_engine} translated ({rate:.1f}/s)"
         )
+    if summary.retried:
+        console.print(f"[yellow]{summary.retried} chunks were sent again[/yellow] because their Ray worker died; nothing was lost")
     if summary.from_memory:
         console.print(f"{summary.from_memory} segments filled from the translation memory (reviewed translations)")
     if summary.flagged:

@@ -526,27 +526,18 @@ def _kind(text: str, start: int, end: int, line_bounds: tuple[int, int] | None, 
     return "sentence"
 
 
-def with_language(text: str, segments: list[Segment], lang: str) -> list[Segment]:
-    """Label every segment that has letters ``lang`` (a document known to be in one language),
-    merging neighbours on the same line; segments without letters keep their label."""
-    result: list[Segment] = []
-    for segment in segments:
-        label = lang if _has_letters(text, segment.start, segment.end) else segment.lang
-        previous = result[-1] if result else None
-        if previous is not None and previous.lang == label and not _LINE_BREAK.search(text, previous.end, segment.start):
-            line = _line_bounds(text, previous.start)
-            kind = _kind(text, previous.start, segment.end, line, phrase=False)
-            result[-1] = Segment(previous.start, segment.end, label, previous.script, 1.0, kind)
-        else:
-            result.append(Segment(segment.start, segment.end, label, segment.script, 1.0, segment.kind))
-    return result
-
-
-_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]")
-
-
-def _line_bounds(text: str, index: int) -> tuple[int, int] | None:
-    for match in _LINE.finditer(text, max(0, text.rfind("\n", 0, index) + 1)):
-        if match.start() <= index < match.end():
-            return _strip(text, match.start(), match.end())
-    return None
+def segment_known_language(text: str, lang: str) -> list[Segment]:
+    """Segments of a document known to be in ``lang`` (``translate --lang``): one per line,
+    with no detector at all; a line without letters is ``und``."""
+    script = languages.script_of(lang)
+    segments = []
+    for line in _LINE.finditer(text):
+        bounds = _strip(text, line.start(), line.end())
+        if bounds is None or not _has_content(text, *bounds):
+            continue
+        lettered = _has_letters(text, *bounds)
+        kind = _kind(text, bounds[0], bounds[1], bounds, phrase=False)
+        segments.append(
+            Segment(bounds[0], bounds[1], lang if lettered else languages.UNDETERMINED, script if lettered else "Zyyy", 1.0, kind)
+        )
+    return segments

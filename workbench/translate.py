@@ -28,7 +28,7 @@ from .engine import DecodingOptions, Engine
 from .errors import InputError, WorkbenchError
 from .langid import detection_text
 from .memory import TranslationMemory
-from .segment import Segmenter, with_language
+from .segment import Segmenter, segment_known_language
 from .store import (
     SOURCE,
     HistoryEntry,
@@ -66,8 +66,11 @@ class TranslateSettings:
     threads: int | None = None
     force_lang: str | None = None  # every segment with letters is in this language
     cache_path: Path | None = None  # default: <out_dir>/.cache/mt.sqlite3
-    # Sentences per window: documents are translated and written a window at a time.
+    # Sentences per window: documents are translated and written a window at a time. A window
+    # goes as soon as it holds ``min_window`` sentences and the reader has nothing more ready,
+    # so the engine never waits for segmentation (the reader goes on while it translates).
     window: int = 2048
+    min_window: int = 256
     # Documents read and segmented ahead of the translation.
     read_ahead: int = 64
     models_dir: Path | None = None  # default: Argos's packages folder
@@ -76,6 +79,11 @@ class TranslateSettings:
     # Install from the Argos index the pairs the documents need and lack (online).
     install_missing: bool = False
     index: str | None = None
+    # "local" (this process) or "ray" (actors on a Ray cluster; ray_address None starts a
+    # local one with this machine's cores, "auto" or "ray://host:port" joins one).
+    executor: str = "local"
+    ray_address: str | None = None
+    workers: int | None = None
 
     @property
     def cache_file(self) -> Path:
@@ -98,6 +106,7 @@ class RunSummary:
     invalidated: list[str] = field(default_factory=list)
     installed: list[str] = field(default_factory=list)  # models installed by --install-missing
     install_tried: set[str] = field(default_factory=set)
+    retried: int = 0  # chunks sent again because their Ray worker died
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -239,13 +248,25 @@ def translate_corpus(
     summary = RunSummary()
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
-    segmenter = segmenter or Segmenter()
+    segmenter = segmenter or Segmenter()  # its detectors load on first use: not at all with --lang
     try:
         files = iter_input_files(list(paths))
     except InputError as error:
         summary.errors.append(str(error))
         files = []
+    distributed = None
     if translator is None:
+        if settings.executor == "ray":
+            from .distributed import RayEngineTranslator
+
+            distributed = RayEngineTranslator(
+                settings.options,
+                address=settings.ray_address,
+                workers=settings.workers,
+                device=settings.device,
+                models_dir=settings.models_dir,
+                overrides=settings.model_overrides,
+            )
         translator = build_translator(
             settings.cache_file,
             options=settings.options,
@@ -255,6 +276,7 @@ def translate_corpus(
             models_dir=settings.models_dir,
             overrides=settings.model_overrides,
             device=settings.device,
+            routed=distributed,
         )
     if progress is not None:
         progress.start(len(files), "translating")
@@ -282,7 +304,7 @@ def translate_corpus(
                 continue
             window.append(job)
             window_sentences += job.sentence_count
-            if window_sentences >= settings.window:
+            if window_sentences >= settings.window or (window_sentences >= settings.min_window and jobs.empty()):
                 _flush(window, translator, settings, summary, progress)
                 window, window_sentences = [], 0
         if window:
@@ -295,10 +317,13 @@ def translate_corpus(
             except queue.Empty:
                 reader.join(0.05)
     layer = translator
-    while layer is not None:  # the cache layer counts hits and misses
+    while layer is not None:  # the cache layer counts hits and misses, Ray's layer retries
         if isinstance(layer, CachedTranslator):
             summary.from_cache, summary.from_engine = layer.hits, layer.misses
+        summary.retried += getattr(layer, "retried", 0)
         layer = getattr(layer, "inner", None)
+    if distributed is not None:
+        distributed.close()
     summary.sentences = summary.from_cache + summary.from_engine
     summary.seconds = time.perf_counter() - started
     return summary
@@ -331,9 +356,10 @@ def _prepare(document: Document, settings: TranslateSettings, segmenter: Segment
     existing = load(json_path) if json_path.exists() else None
     if existing is not None and existing.sha256 == document.sha256:
         return _Job(document, None, list(existing.segments))
-    segmented = segmenter.segment(document.text)
     if settings.force_lang:
-        segmented = with_language(document.text, segmented, settings.force_lang)
+        segmented = segment_known_language(document.text, settings.force_lang)
+    else:
+        segmented = segmenter.segment(document.text)
     document = document.with_segments(segmented)
     fresh = _new_records(document)
     records = carry_over(existing, fresh)[0] if existing is not None else fresh

@@ -265,8 +265,10 @@ def build_translator(
     models_dir: Path | None = None,
     overrides: dict[str, str] | None = None,
     device: str = "cpu",
+    routed: EngineTranslator | None = None,
 ) -> Translator:
-    """The standard chain: memory (when given) → sentences → cache → engine."""
-    routed = EngineTranslator(engine, options, threads, models_dir=models_dir, overrides=overrides, device=device)
+    """The standard chain: memory (when given) → sentences → cache → engine (``routed``: another
+    engine layer, e.g. Ray's)."""
+    routed = routed or EngineTranslator(engine, options, threads, models_dir=models_dir, overrides=overrides, device=device)
     chain: Translator = SentenceTranslator(CachedTranslator(routed, cache_path))
     return MemoryTranslator(chain, memory) if memory is not None else chain

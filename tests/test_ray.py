@@ -1,0 +1,126 @@
+"""Translation on a local Ray cluster: the same documents as in-process, a worker killed with
+SIGKILL mid-run, and a cluster started with `ray start` joined by address. Skipped without
+Ray (`scripts/setup.sh --test` installs the [ray] extra, so CI runs these)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray")
+
+from tests.conftest import ROOT  # noqa: E402
+from tests.test_resume import assert_same, make_corpus, snapshot  # noqa: E402
+from workbench.distributed import RayEngineTranslator  # noqa: E402
+from workbench.translate import TranslateSettings, translate_corpus  # noqa: E402
+from workbench.translators import build_translator  # noqa: E402
+
+# A loopback test cluster needs no token (Ray 2.5x enables token authentication by default).
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+
+
+@pytest.fixture
+def corpus(tmp_path, toy_model):
+    folder = tmp_path / "corpus"
+    make_corpus(folder, documents=8, lines=30)
+    reference = tmp_path / "reference"
+    summary = translate_corpus([folder], TranslateSettings(out_dir=reference, force_lang="xx"))
+    assert summary.written == 8
+    return folder, snapshot(reference)
+
+
+@pytest.fixture
+def cluster():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
+def test_the_same_documents_as_in_process(corpus, cluster, tmp_path):
+    folder, expected = corpus
+    out = tmp_path / "ray"
+    summary = translate_corpus([folder], TranslateSettings(out_dir=out, force_lang="xx", executor="ray", workers=2))
+    assert (summary.written, summary.errors, summary.retried) == (8, [], 0)
+    assert summary.from_engine > 0
+    assert_same(snapshot(out), expected)
+
+
+class KillOnce:
+    """A progress bar that kills one Ray worker with SIGKILL when the first chunk is done."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.killed = False
+
+    def start(self, total: int, description: str) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def sentences(self, count: int) -> None:
+        if not self.killed:
+            os.kill(self.pid, signal.SIGKILL)
+            self.killed = True
+
+
+def test_a_worker_killed_mid_run_has_its_work_retried(corpus, cluster, tmp_path):
+    folder, expected = corpus
+    out = tmp_path / "ray"
+    settings = TranslateSettings(out_dir=out, force_lang="xx")
+    distributed = RayEngineTranslator(settings.options, workers=2, chunk_size=4)
+    victim = distributed.worker_pids()[0]
+    progress = KillOnce(victim)
+    translator = build_translator(settings.cache_file, options=settings.options, routed=distributed)
+    summary = translate_corpus([folder], settings, progress=progress, translator=translator)
+    assert progress.killed
+    with pytest.raises(ProcessLookupError):
+        os.kill(victim, 0)  # the worker really died
+    assert distributed.retried >= 1  # its chunks were sent again
+    assert (summary.written, summary.errors) == (8, [])
+    assert_same(snapshot(out), expected)  # nothing lost, nothing duplicated
+    distributed.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_cluster_started_with_ray_start_is_joined_by_address(corpus, tmp_path):
+    folder, expected = corpus
+    ray_cli = shutil.which("ray", path=str(Path(sys.executable).parent)) or "ray"
+    port = free_port()
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+    started = subprocess.run(
+        [ray_cli, "start", "--head", f"--port={port}", "--num-cpus=2", "--disable-usage-stats", "--include-dashboard=false"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    try:
+        out = tmp_path / "joined"
+        result = subprocess.run(
+            [sys.executable, "-m", "workbench.cli", "translate", str(folder), "--out", str(out), "--lang", "xx",
+             "--executor", "ray", "--ray-address", f"127.0.0.1:{port}"],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "8/8 documents written" in result.stderr.replace("\n", " ")
+        assert_same(snapshot(out), expected)
+        status = subprocess.run([ray_cli, "status", f"--address=127.0.0.1:{port}"], capture_output=True, text=True, env=env, timeout=60)
+        assert status.returncode == 0  # the cluster outlives the run: it was joined, not started
+    finally:
+        subprocess.run([ray_cli, "stop", "--force"], capture_output=True, env=env, timeout=120)
+    assert json.loads((out / "doc00.json").read_text(encoding="utf-8"))["segments"]
