@@ -71,8 +71,8 @@ class TranslateSettings:
     # so the engine never waits for segmentation (the reader goes on while it translates).
     window: int = 2048
     min_window: int = 256
-    # Documents read and segmented ahead of the translation.
-    read_ahead: int = 64
+    # Documents read and segmented ahead of the translation (and windows written behind it).
+    read_ahead: int = 256
     models_dir: Path | None = None  # default: Argos's packages folder
     model_overrides: dict[str, str] = field(default_factory=dict)  # --model LANG=NAME
     device: str = "cpu"
@@ -285,6 +285,14 @@ def translate_corpus(
     stop = threading.Event()
     reader = threading.Thread(target=_read_ahead, args=(files, settings, segmenter, jobs, stop), name="workbench-reader", daemon=True)
     reader.start()
+    # Finished windows are written on their own thread, so the engine goes on with the next
+    # window instead of waiting for every document's fsyncs (measured: 10-20 s of 180 s).
+    written: queue.Queue = queue.Queue(maxsize=4)
+    writer_failure: list[BaseException] = []
+    writer = threading.Thread(
+        target=_write_behind, args=(written, settings, summary, progress, writer_failure), name="workbench-writer", daemon=True
+    )
+    writer.start()
     window: list[_Job] = []
     window_sentences = 0
     try:
@@ -300,16 +308,18 @@ def translate_corpus(
             job = item
             _plan(job, translator, summary, settings)
             if not job.wanted:
-                _write([job], settings, summary, progress)
+                _put(written, [job], writer_failure)
                 continue
             window.append(job)
             window_sentences += job.sentence_count
             if window_sentences >= settings.window or (window_sentences >= settings.min_window and jobs.empty()):
-                _flush(window, translator, settings, summary, progress)
+                _put(written, _flush(window, translator, settings, summary, progress), writer_failure)
                 window, window_sentences = [], 0
         if window:
-            _flush(window, translator, settings, summary, progress)
+            _put(written, _flush(window, translator, settings, summary, progress), writer_failure)
     finally:
+        written.put(None)
+        writer.join()
         stop.set()
         while reader.is_alive():  # unblock a reader waiting on a full queue
             try:
@@ -324,6 +334,8 @@ def translate_corpus(
         layer = getattr(layer, "inner", None)
     if distributed is not None:
         distributed.close()
+    if writer_failure:
+        raise writer_failure[0]
     summary.sentences = summary.from_cache + summary.from_engine
     summary.seconds = time.perf_counter() - started
     return summary
@@ -332,6 +344,26 @@ def translate_corpus(
 def _advance(progress: Progress | None, documents: int) -> None:
     if progress is not None:
         progress.advance(documents)
+
+
+def _put(written: queue.Queue, window: list, failure: list) -> None:
+    if failure:  # the writer stopped on an unexpected error: stop translating too
+        raise failure[0]
+    written.put(window)
+
+
+def _write_behind(written: queue.Queue, settings: TranslateSettings, summary: RunSummary, progress, failure: list) -> None:
+    """The writer thread: write each finished window, in order."""
+    while True:
+        window = written.get()
+        if window is None:
+            return
+        if failure:
+            continue  # drain, so the translating thread is never blocked
+        try:
+            _write(window, settings, summary, progress)
+        except BaseException as error:  # re-raised by translate_corpus
+            failure.append(error)
 
 
 def _read_ahead(files, settings: TranslateSettings, segmenter: Segmenter, jobs: queue.Queue, stop: threading.Event) -> None:
@@ -409,8 +441,8 @@ def _install_missing(lang: str, translator: Translator, summary: RunSummary, set
     return True
 
 
-def _flush(window: list[_Job], translator: Translator, settings: TranslateSettings, summary: RunSummary, progress) -> None:
-    """Translate a window's segments (each distinct one once), then write its documents."""
+def _flush(window: list[_Job], translator: Translator, settings: TranslateSettings, summary: RunSummary, progress=None) -> list[_Job]:
+    """Translate a window's segments (each distinct one once); returns the window, to write."""
     wanted: dict[tuple[str, bool], set[str]] = {}
     for job in window:
         for key, sources in job.wanted.items():
@@ -437,7 +469,7 @@ def _flush(window: list[_Job], translator: Translator, settings: TranslateSettin
             for source in sources:
                 if source in found:
                     job.results[(lang, source)] = found[source]
-    _write(window, settings, summary, progress)
+    return window
 
 
 def _write(window: list[_Job], settings: TranslateSettings, summary: RunSummary, progress) -> None:
