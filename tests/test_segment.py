@@ -209,3 +209,11 @@ def test_dominant_prior_option_relabels_unsure_pieces():
     with_prior = [s.lang for s in Segmenter(SegmenterConfig(dominant_prior=20.0)).segment(text)]
     assert with_prior == ["en", "en", "en"]
     assert default[1] != "en"  # the detector alone calls "Cuba:" Spanish
+
+
+def test_numbers_before_a_quoted_phrase_do_not_swallow_it(segmenter):
+    # Found by the invariants test: the letterless "5% (" once became a segment spanning the phrase.
+    text = "5% (the) "
+    segments = segmenter.segment(text)
+    check_invariants(text, segments)
+    assert [text[s.start : s.end] for s in segments] == ["5%", "the"]

@@ -312,6 +312,15 @@ def document_view(ws: Workspace, doc_id: str) -> None:
         else:
             st.text_area("English", rendering, height=480, disabled=True, key=f"rendering-{doc_id}")
             st.download_button("Download English (.txt)", rendering, file_name=f"{Path(doc_id).name}.en.txt", mime="text/plain")
+            for path in rendered_files(ws, doc_id, translation.format):
+                st.download_button(f"Download English ({path.suffix})", path.read_bytes(), file_name=path.name, key=f"download-{path.name}")
+
+
+def rendered_files(ws: Workspace, doc_id: str, fmt: str) -> list[Path]:
+    """The renderings in the document's own format (``.en.html``, ``.en.docx`` …) that exist."""
+    from workbench.formats import rendering_names
+
+    return [path for name in rendering_names(doc_id, fmt).values() if (path := ws.translations / name).is_file()]
 
 
 def main() -> None:

@@ -110,6 +110,40 @@ def detect(
         raise typer.Exit(1)
 
 
+@app.command()
+def text(paths: Annotated[list[Path], typer.Argument(help="Files (HTML, Word, OpenDocument, PDF, subtitles, text).")]) -> None:
+    """Print the text the workbench reads from a file: `detect --json` offsets are offsets into it."""
+    from .document import read_document
+
+    for path in paths:
+        document = read_document(path)
+        for warning in document.warnings:
+            typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+        sys.stdout.write(document.text)
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Web addresses (http or https).")],
+    into: Annotated[Optional[Path], typer.Option("--into", help="Folder to save pages in (default: the corpus folder).")] = None,
+) -> None:
+    """Save web pages into the corpus, with their address and fetch time recorded beside them."""
+    from .fetch import fetch_page
+
+    folder = into or _settings().corpus
+    failures = 0
+    for url in urls:
+        try:
+            saved = fetch_page(url, folder)
+        except OSError as error:
+            failures += 1
+            typer.secho(f"error: {url}: {error}", fg=typer.colors.RED, err=True)
+            continue
+        typer.echo(f"saved {url} as {saved.path} ({saved.size} bytes; source recorded in {saved.record})")
+    if failures:
+        raise typer.Exit(1)
+
+
 def detection_record(document) -> dict:
     """The ``detect --json`` shape: later tools depend on it exactly."""
     return {

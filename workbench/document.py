@@ -40,6 +40,9 @@ class Document:
     # How sure decoding was (1.0: valid UTF-8 or a byte-order mark), and what it had to say.
     encoding_confidence: float = field(default=1.0, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # "text", "markdown", or a format whose text was extracted (html, docx, odt, pdf, srt, vtt):
+    # then ``text`` is the extracted text (workbench.formats), not the file's bytes decoded.
+    format: str = "text"
 
     def with_segments(self, segments: list[Segment] | tuple[Segment, ...]) -> Document:
         return replace(self, segments=tuple(segments))
@@ -264,8 +267,24 @@ def _checked(text: str, name: str) -> str:
 
 
 def document_from_bytes(data: bytes, *, path: str, doc_id: str) -> Document:
+    from . import formats
+
+    fmt = formats.format_of(path)
+    if fmt not in ("text", "markdown"):
+        extracted = formats.extract(data, path, fmt)
+        return Document(
+            id=doc_id,
+            path=path,
+            text=extracted.text,
+            sha256=hashlib.sha256(data).hexdigest(),
+            encoding=extracted.encoding,
+            encoding_confidence=extracted.confidence,
+            warnings=extracted.warnings,
+            format=fmt,
+        )
     decoded = decode(data, path)
     return Document(
+        format=fmt,
         id=doc_id,
         path=path,
         text=decoded.text,
@@ -289,7 +308,11 @@ def read_document(path: Path, *, root: Path | None = None) -> Document:
 
 
 def document_id(path: Path, root: Path | None = None) -> str:
-    """``corpus/a/b.txt`` under ``corpus`` → ``a/b``: stable, readable, unique within a root."""
+    """``corpus/a/b.txt`` under ``corpus`` → ``a/b``: stable, readable, unique within a root.
+    Other formats keep their suffix (``letter.docx``), so ``letter.docx`` and ``letter.odt``
+    beside each other stay two documents."""
+    from .formats import format_of
+
     relative = path
     if root is not None:
         try:
@@ -298,13 +321,15 @@ def document_id(path: Path, root: Path | None = None) -> str:
             relative = Path(path.name)
     else:
         relative = Path(path.name)
+    if format_of(relative) != "text":
+        return relative.as_posix()
     return relative.with_suffix("").as_posix() if relative.suffix else relative.as_posix()
 
 
 def iter_input_files(paths: list[Path]) -> list[tuple[Path, Path | None]]:
     """Expand files and folders into ``(file, root)`` pairs, folders recursively and sorted.
 
-    Hidden files and the corpus's own notes (``*.md``) are skipped inside folders.
+    Hidden files and a folder's own notes (README, SOURCES, LICENSE…) are skipped inside folders.
     Raises InputError for a path that does not exist.
     """
     found: list[tuple[Path, Path | None]] = []
@@ -312,10 +337,18 @@ def iter_input_files(paths: list[Path]) -> list[tuple[Path, Path | None]]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative_parts = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in relative_parts) and child.suffix.lower() != ".md":
+                if child.is_file() and not any(part.startswith(".") for part in relative_parts) and not _is_note(child):
                     found.append((child, path))
         elif path.is_file():
             found.append((path, None))
         else:
             raise InputError(path, "does not exist")
     return found
+
+
+_NOTES = ("readme", "sources", "license", "licence", "changelog", "notice")
+
+
+def _is_note(path: Path) -> bool:
+    """A folder's notes about itself, not a document to translate."""
+    return path.stem.lower() in _NOTES and path.suffix.lower() in ("", ".md", ".txt", ".rst")

@@ -115,6 +115,7 @@ class Engine:
         self.threads = threads or default_threads()
         self._translators: dict[Path, object] = {}
         self._models: dict[tuple[Path, str], LoadedModel] = {}
+        self._input_limits: dict[Path, int] = {}  # models found to have fewer positions than 1,024
         self._lock = threading.Lock()
 
     def _translator(self, model: InstalledModel):
@@ -201,15 +202,30 @@ class Engine:
         for offset in range(0, len(unique), chunk_size):
             chunk = unique[offset : offset + chunk_size]
             tokenized = [loaded.encode(sentence) for sentence in chunk]
-            submitted.append((chunk, self._submit(loaded, tokenized, options)))
-        for chunk, futures in submitted:
-            yield {sentence: self._result(loaded, sentence, future.result(), options) for sentence, future in zip(chunk, futures)}
+            submitted.append((chunk, tokenized, self._submit(loaded, tokenized, options, self._input_limits.get(model.path))))
+        for chunk, tokenized, futures in submitted:
+            try:
+                results = [future.result() for future in futures]
+                limit = self._input_limits.get(model.path)
+            except RuntimeError as error:
+                # A sentence longer than the model's position encodings: truncate it to the model's
+                # limit (flagged), instead of failing every other sentence of the run.
+                match = _POSITIONS.search(str(error))
+                if match is None:
+                    raise
+                limit = self._input_limits[model.path] = int(match.group(1))
+                results = [future.result() for future in self._submit(loaded, tokenized, options, limit)]
+            yield {
+                sentence: self._result(loaded, sentence, result, options, truncated=limit is not None and len(tokens) > limit)
+                for sentence, tokens, result in zip(chunk, tokenized, results)
+            }
 
     @staticmethod
-    def _submit(loaded: LoadedModel, tokenized: list[list[str]], options: DecodingOptions):
+    def _submit(loaded: LoadedModel, tokenized: list[list[str]], options: DecodingOptions, input_limit: int | None = None):
         prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
         return loaded.translator.translate_batch(
             tokenized,
+            max_input_length=input_limit or 1024,
             target_prefix=prefix,
             replace_unknowns=True,
             max_batch_size=options.batch_size,
@@ -223,7 +239,7 @@ class Engine:
         )
 
     @staticmethod
-    def _result(loaded: LoadedModel, sentence: str, result, options: DecodingOptions) -> SentenceTranslation:
+    def _result(loaded: LoadedModel, sentence: str, result, options: DecodingOptions, truncated: bool = False) -> SentenceTranslation:
         output_tokens = result.hypotheses[0]
         text = loaded.decode(output_tokens)
         if loaded.target_prefix and output_tokens and output_tokens[0] == loaded.target_prefix:
@@ -233,10 +249,14 @@ class Engine:
         log_prob = score * length**options.length_penalty
         confidence = math.exp(log_prob / length)
         flags = quality_flags(sentence, text, output_tokens, options.max_decoding_length)
+        if truncated:
+            flags = (*flags, "input-truncated")
         return SentenceTranslation(sentence, text, round(score, 6), round(confidence, 6), flags)
 
 
 # -- quality flags ----------------------------------------------------------------------
+
+_POSITIONS = re.compile(r"position encodings are defined for positions >= (\d+)")
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 

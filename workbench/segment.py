@@ -402,20 +402,25 @@ def _has_content(text: str, start: int, end: int) -> bool:
 def _absorb_letterless(text: str, pieces: list[_Piece]) -> list[_Piece]:
     """Numbers and symbols without letters ("1.", "2022") join the piece before them."""
     kept: list[_Piece] = []
-    pending_start: int | None = None
+    pending: list[int] | None = None  # [start, end] of letterless pieces waiting for a home
     for piece in pieces:
         if not piece.phrase and not _has_letters(text, piece.start, piece.end):
             if kept and not kept[-1].phrase:
                 kept[-1].end = piece.end
-            elif pending_start is None:
-                pending_start = piece.start
+            elif pending is None:
+                pending = [piece.start, piece.end]
+            else:
+                pending[1] = piece.end
             continue
-        if pending_start is not None and not piece.phrase:
-            piece.start = pending_start
-            pending_start = None
+        if pending is not None:
+            if piece.phrase:  # a quoted piece keeps its bounds: the numbers before it stand alone
+                kept.append(_Piece(pending[0], pending[1], "Zyyy"))
+            else:
+                piece.start = pending[0]
+            pending = None
         kept.append(piece)
-    if pending_start is not None:  # only quoted pieces, or none, before these numbers
-        kept.append(_Piece(pending_start, pieces[-1].end, "Zyyy"))
+    if pending is not None:  # only quoted pieces, or none, before these numbers
+        kept.append(_Piece(pending[0], pending[1], "Zyyy"))
     return kept
 
 

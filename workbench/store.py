@@ -92,6 +92,7 @@ class TranslationFile:
     # How sure the decoder was of ``encoding`` (1.0 for UTF-8), and what it had to say.
     encoding_confidence: float = 1.0
     decoding_warnings: tuple[str, ...] = ()
+    format: str = "text"  # the source's format: html, docx, odt, pdf, markdown, srt, vtt (workbench.formats)
 
 
 def now() -> str:
@@ -158,6 +159,8 @@ def dumps(translation: TranslationFile) -> str:
         "sha256": translation.sha256,
         "encoding": translation.encoding,
     }
+    if translation.format != "text":
+        document["format"] = translation.format
     if translation.encoding_confidence < 1.0 or translation.decoding_warnings:
         document["encoding_confidence"] = translation.encoding_confidence
         document["decoding_warnings"] = list(translation.decoding_warnings)
@@ -236,6 +239,7 @@ def loads(text: str, name: str = "<translations>") -> TranslationFile:
         extra={key: value for key, value in data.items() if key not in known},
         encoding_confidence=float(document.get("encoding_confidence", 1.0)),
         decoding_warnings=tuple(str(w) for w in document.get("decoding_warnings", ())),
+        format=str(document.get("format", "text")),
     )
 
 
@@ -389,7 +393,36 @@ def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None,
             english_path = rendering_path(out_dir, doc_id)
             if _read_if_exists(english_path) != english:
                 write_atomically(english_path, english)
+            if updated.format != "text":
+                _write_format_renderings(out_dir, doc_id, updated, text)
         return updated
+
+
+def _write_format_renderings(out_dir: Path, doc_id: str, translation: TranslationFile, text: str) -> None:
+    """The renderings in the source's own format (``.en.html``, ``.en.docx`` …). They need the
+    original file: when it is gone or changed they wait for the next run."""
+    from . import formats
+    from .errors import InputError
+
+    try:
+        data = Path(translation.path).read_bytes()
+    except OSError:
+        return
+    if hashlib.sha256(data).hexdigest() != translation.sha256:
+        return
+    try:
+        renderings = formats.rendering(translation.format, data, translation.path, text, translation.segments)
+    except InputError:
+        return
+    names = formats.rendering_names(str(_safe_relative(doc_id).as_posix()), translation.format)
+    for suffix, content in renderings.items():
+        target = out_dir / names[suffix]
+        try:
+            if target.read_bytes() == content:
+                continue
+        except OSError:
+            pass
+        write_atomically(target, content)
 
 
 def source_text(translation: TranslationFile, corpus: Path | None = None) -> tuple[str | None, str]:
@@ -403,7 +436,7 @@ def source_text(translation: TranslationFile, corpus: Path | None = None) -> tup
     recorded = Path(translation.path)
     candidates = [recorded]
     if corpus is not None:
-        candidates += [corpus / recorded.name, corpus / (translation.document_id + recorded.suffix)]
+        candidates += [corpus / recorded.name, corpus / translation.document_id, corpus / (translation.document_id + recorded.suffix)]
     for candidate in candidates:
         try:
             data = candidate.read_bytes()
@@ -412,6 +445,14 @@ def source_text(translation: TranslationFile, corpus: Path | None = None) -> tup
         if hashlib.sha256(data).hexdigest() != translation.sha256:
             return None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
         try:
+            if translation.format not in ("text", "markdown"):
+                from . import formats
+                from .errors import InputError
+
+                try:
+                    return formats.extract(data, str(candidate), translation.format).text, ""
+                except InputError as error:
+                    return None, str(error)
             return decode_as(data, translation.encoding), ""
         except LookupError as error:
             return None, f"the source file {candidate} cannot be decoded as {translation.encoding}: {error}"

@@ -531,6 +531,7 @@ def _merged(current: TranslationFile | None, job: _Job, report: list[str]) -> Tr
         encoding=document.encoding,
         encoding_confidence=document.encoding_confidence,
         decoding_warnings=document.warnings,
+        format=document.format,
         segments=tuple(merged),
         orphans=tuple(orphans),
     )

@@ -1,0 +1,68 @@
+"""Saving web pages into the corpus, with where and when they came from.
+
+The page's bytes are saved as they came (``corpus/<host>-<path>.html``), and a record beside
+it (``.<name>.source.json``, hidden, so it is never read as a document) keeps the address,
+the final address after redirects, the fetch time, the HTTP status and content type: the
+source of a review stays known.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import WorkbenchError
+from .store import write_atomically
+
+MAX_BYTES = 50_000_000
+
+
+class FetchError(WorkbenchError, OSError):
+    """A page that cannot be fetched; the message names the address and why."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    path: Path
+    record: Path
+    size: int
+
+
+def file_name(url: str) -> str:
+    """``https://example.org/news/a?id=3`` → ``example.org-news-a-id-3.html``."""
+    parts = urllib.parse.urlsplit(url)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{parts.netloc}{parts.path}{'-' + parts.query if parts.query else ''}").strip("-.")
+    stem = stem[:120] or "page"
+    return stem if stem.lower().endswith((".html", ".htm")) else stem + ".html"
+
+
+def fetch_page(url: str, folder: Path, timeout: float = 30.0) -> Saved:
+    """Download ``url`` into ``folder``. Raises FetchError (offline, not found, not a page)."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError(f"not a web address (http or https): {url}")
+    request = urllib.request.Request(url, headers={"User-Agent": "translation-workbench"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = response.read(MAX_BYTES + 1)
+            status, final, content_type = response.status, response.geturl(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        raise FetchError(f"the server answered {error.code} {error.reason}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise FetchError(f"cannot be fetched ({getattr(error, 'reason', error)}); are you offline?") from None
+    if len(data) > MAX_BYTES:
+        raise FetchError(f"is larger than {MAX_BYTES // 1_000_000} MB; save it by hand if you need it")
+    if content_type and "html" not in content_type.lower():
+        raise FetchError(f"is not a web page (Content-Type: {content_type})")
+    path = folder / file_name(final)
+    record = folder / f".{path.name}.source.json"
+    write_atomically(path, data)
+    fetched = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    details = {"url": url, "final_url": final, "fetched": fetched, "status": status, "content_type": content_type, "bytes": len(data)}
+    write_atomically(record, json.dumps(details, indent=2) + "\n")
+    return Saved(path, record, len(data))
