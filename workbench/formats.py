@@ -180,13 +180,15 @@ def _read_html(data: bytes, path: str):
     return blocks, decoded.encoding, decoded.confidence, decoded.warnings
 
 
-def _render_html(data: bytes, path: str, english: list[str | None]) -> bytes:
+def _render_html(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
     import html
 
     import lxml.html
 
     tree, _ = _html_tree(data, path)
-    for (owner, pieces), text in zip(_html_blocks(tree), english):
+    blocks = _html_blocks(tree)
+    english = english_of([[getattr(node, attribute) or "" for node, attribute in pieces] for _, pieces in blocks])
+    for (owner, pieces), text in zip(blocks, english):
         if text is None:
             continue
         _place(
@@ -296,9 +298,11 @@ def _read_docx(data: bytes, path: str):
     return [[_run_text(run) for run in runs] for runs in _docx_blocks(_docx(data, path))], "docx", 1.0, ()
 
 
-def _render_docx(data: bytes, path: str, english: list[str | None]) -> bytes:
+def _render_docx(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
     document = _docx(data, path)
-    for runs, text in zip(_docx_blocks(document), english):
+    blocks = _docx_blocks(document)
+    english = english_of([[_run_text(run) for run in runs] for runs in blocks])
+    for runs, text in zip(blocks, english):
         if text is not None:
             _place([(lambda value, r=run: _set_run_text(r, value), _run_text(run)) for run in runs], text)
     document.core_properties.language = "en"
@@ -361,9 +365,11 @@ def _read_odt(data: bytes, path: str):
     return [[node.data for node in nodes] for nodes in _odt_blocks(_odt(data, path))], "odt", 1.0, ()
 
 
-def _render_odt(data: bytes, path: str, english: list[str | None]) -> bytes:
+def _render_odt(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
     document = _odt(data, path)
-    for nodes, text in zip(_odt_blocks(document), english):
+    blocks = _odt_blocks(document)
+    english = english_of([[node.data for node in nodes] for nodes in blocks])
+    for nodes, text in zip(blocks, english):
         if text is not None:
             _place([(lambda value, n=node: setattr(n, "data", value), node.data) for node in nodes], text)
     buffer = io.BytesIO()
@@ -453,14 +459,16 @@ def _read_subtitles(data: bytes, path: str):
     return blocks, decoded.encoding, decoded.confidence, decoded.warnings
 
 
-def _render_subtitles(data: bytes, path: str, english: list[str | None]) -> bytes:
+def _render_subtitles(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
     from .document import decode
 
     text = decode(data, path).text
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in text else "\n"
+    cues = _cues(text, format_of(path))
+    english = english_of([[" ".join(line.strip() for line in cue_lines)] for _, _, cue_lines in cues])
     # Work backwards so earlier line numbers stay valid.
-    for (first, end, _), translated in reversed(list(zip(_cues(text, format_of(path)), english))):
+    for (first, end, _), translated in reversed(list(zip(cues, english))):
         if translated is not None:
             lines[first:end] = [translated + newline]
     return "".join(lines).encode("utf-8")
@@ -507,9 +515,15 @@ def rendering(fmt: str, data: bytes, path: str, text: str, records) -> dict[str,
         from .store import render_english
 
         return {".en.md": render_english(text, records).encode("utf-8")}
-    extracted = extract(data, path, fmt)
-    english = block_english(extracted.text, extracted.blocks, records)
     if fmt == "pdf":
+        extracted = extract(data, path, fmt)
+        english = block_english(extracted.text, extracted.blocks, records)
         originals = [extracted.text[a:b] for a, b in extracted.blocks]
         return {".en.html": _render_pdf(data, path, english, originals)}
-    return {RENDERINGS[fmt][0]: _RENDERERS[fmt](data, path, english)}
+
+    def english_of(blocks: list[list[str]]) -> list[str | None]:
+        """The blocks' English, from the same parse the rendering writes into."""
+        text, spans = _join([_collapse(pieces) for pieces in blocks])
+        return block_english(text, spans, records)
+
+    return {RENDERINGS[fmt][0]: _RENDERERS[fmt](data, path, english_of)}
