@@ -270,28 +270,17 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str) -> Document:
     from . import formats
 
     fmt = formats.format_of(path)
-    if fmt not in ("text", "markdown"):
-        extracted = formats.extract(data, path, fmt)
-        return Document(
-            id=doc_id,
-            path=path,
-            text=extracted.text,
-            sha256=hashlib.sha256(data).hexdigest(),
-            encoding=extracted.encoding,
-            encoding_confidence=extracted.confidence,
-            warnings=extracted.warnings,
-            format=fmt,
-        )
-    decoded = decode(data, path)
+    # Markdown and plain text are decoded as they are; other formats have their text extracted.
+    read = decode(data, path) if fmt in ("text", "markdown") else formats.extract(data, path, fmt)
     return Document(
-        format=fmt,
         id=doc_id,
         path=path,
-        text=decoded.text,
+        text=read.text,
         sha256=hashlib.sha256(data).hexdigest(),
-        encoding=decoded.encoding,
-        encoding_confidence=decoded.confidence,
-        warnings=decoded.warnings,
+        encoding=read.encoding,
+        encoding_confidence=read.confidence,
+        warnings=read.warnings,
+        format=fmt,
     )
 
 
