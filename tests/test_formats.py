@@ -16,6 +16,7 @@ from lxml import html
 
 from tests.conftest import ROOT
 from tests.formats_data import ENGLISH, TOY, ToySegmenter, docx_bytes, pdf_bytes, write_corpus
+from workbench.errors import InputError
 from workbench.formats import extract
 from workbench.review import Workspace
 from workbench.store import load
@@ -225,3 +226,17 @@ def test_fetch_saves_the_page_with_its_address_and_time(tmp_path):
         server.shutdown()
     offline = subprocess.run([*run, "http://127.0.0.1:9/page"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert offline.returncode == 1 and "cannot be fetched" in offline.stderr and "Traceback" not in offline.stderr
+
+
+def test_a_very_large_page_is_read_with_a_warning_naming_it(monkeypatch):
+    from workbench import formats
+
+    monkeypatch.setattr(formats, "LARGE_BYTES", 100)  # 20 MB in real use
+    page = ("<html><body>" + "<p>Solidarity with the workers of the port.</p>" * 10 + "</body></html>").encode()
+    extracted = extract(page, "big.html")
+    assert extracted.text.count("Solidarity") == 10
+    (warning,) = extracted.warnings
+    assert warning.startswith("big.html: a large file")
+    monkeypatch.setattr(formats, "MAX_BYTES", 200)
+    with pytest.raises(InputError, match=r"big\.html: is 0 MB, more than"):
+        extract(page, "big.html")

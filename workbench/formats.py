@@ -44,6 +44,7 @@ SUFFIXES = {
 RENDERINGS = {"html": (".en.html",), "docx": (".en.docx",), "odt": (".en.odt",), "pdf": (".en.html",), "markdown": (".en.md",),
               "srt": (".en.srt",), "vtt": (".en.vtt",)}  # fmt: skip
 MAX_BYTES = 200_000_000  # refuse larger files before parsing them
+LARGE_BYTES = 20_000_000  # warn: reading and segmenting take minutes
 _SPACES = re.compile(r"\s+")
 
 
@@ -97,6 +98,8 @@ def extract(data: bytes, path: str, fmt: str | None = None) -> Extracted:
     if len(data) > MAX_BYTES:
         raise InputError(path, f"is {len(data) / 1e6:.0f} MB, more than the {MAX_BYTES / 1e6:.0f} MB the workbench reads")
     blocks, encoding, confidence, warnings = _READERS[fmt](data, path)
+    if len(data) > LARGE_BYTES:
+        warnings = (*warnings, f"{path}: a large file ({len(data) / 1e6:.0f} MB); reading and splitting it take a while")
     text, spans = _join([_collapse(pieces) for pieces in blocks])
     return Extracted(text, fmt, encoding, spans, confidence, warnings)
 
