@@ -133,14 +133,6 @@ class RayEngineTranslator(EngineTranslator):
             self._blobs[key] = ray.put(buffer.getvalue())
         return key, self._blobs[key]
 
-    def translate(self, lang, texts, *, use_memory=True, on_chunk=None):
-        results = {}
-        for chunk in self.translate_chunks(lang, list(texts)):
-            results.update(chunk)
-            if on_chunk is not None:
-                on_chunk(len(chunk))
-        return results
-
     def translate_chunks(self, lang: str, sentences: list[str]):
         """Yield ``{sentence: MachineTranslation}`` chunk by chunk as actors finish them; a
         chunk whose actor died is sent again (to the next actor) and counted in ``retried``."""

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store import MachineTranslation, SegmentRecord, readable_files
+from .store import MachineTranslation, readable_files
 
 STATUS_RANK = {"approved": 3, "reviewed": 2, "edited": 1}
 FUZZY_THRESHOLD = 0.85
@@ -36,6 +36,11 @@ class MemoryEntry:
     @property
     def provenance(self) -> str:
         return f"memory:{self.document_id}#{self.segment_id}"
+
+    def as_machine(self) -> MachineTranslation:
+        """This entry as a segment's machine output, marked ``origin: memory`` with the document
+        and segment it came from; reviewers still confirm it."""
+        return MachineTranslation(text=self.target, model=self.provenance, options={}, score=0.0, confidence=1.0, flags=(), origin="memory")
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,3 @@ class TranslationMemory:
                 matches.append(FuzzyMatch(entry, round(ratio, 4)))
         matches.sort(key=lambda match: (-match.similarity, -STATUS_RANK[match.entry.status]))
         return matches[:limit]
-
-
-def from_memory(record: SegmentRecord, entry: MemoryEntry) -> SegmentRecord:
-    """Fill a segment from an exact memory match; reviewers still confirm it."""
-    from dataclasses import replace
-
-    machine = MachineTranslation(
-        text=entry.target, model=entry.provenance, options={}, score=0.0, confidence=1.0, flags=(), origin="memory"
-    )
-    status = "machine" if record.status == "untranslated" else record.status
-    return replace(record, machine=machine, status=status, note="")

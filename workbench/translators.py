@@ -103,19 +103,16 @@ class EngineTranslator:
         return model_store.install_hint(lang, TARGET, self.models_dir)
 
     def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
-        model = self.model_for(lang)
-        if model is None:
-            return {}
-        route = Route(model.model_id, self.options.as_dict())
         results: dict[str, MachineTranslation] = {}
-        for chunk in self.engine.translate_chunks(model, list(texts), self.options, lang=lang):
-            results.update((sentence, _machine(result, route)) for sentence, result in chunk.items())
+        for chunk in self.translate_chunks(lang, list(texts)):
+            results.update(chunk)
             if on_chunk is not None:
                 on_chunk(len(chunk))
         return results
 
     def translate_chunks(self, lang: str, sentences: list[str]):
-        """Yield ``{sentence: MachineTranslation}`` chunk by chunk (for committing)."""
+        """Yield ``{sentence: MachineTranslation}`` chunk by chunk (for committing); nothing
+        when ``lang`` has no route. Subclasses (Ray's) translate elsewhere through this."""
         model = self.model_for(lang)
         if model is None:
             return
@@ -215,7 +212,7 @@ class MemoryTranslator:
             if entry is None:
                 rest.append(text)
             else:
-                results[text] = MachineTranslation(entry.target, entry.provenance, {}, 0.0, 1.0, (), "memory")
+                results[text] = entry.as_machine()
         if rest:
             results.update(self.inner.translate(lang, rest, on_chunk=on_chunk))
         return results
