@@ -326,19 +326,25 @@ def translate_corpus(
                 jobs.get_nowait()
             except queue.Empty:
                 reader.join(0.05)
-    layer = translator
-    while layer is not None:  # the cache layer counts hits and misses, Ray's layer retries
+        if distributed is not None:  # a cluster this run started stops with it, even on failure
+            distributed.close()
+    for layer in _layers(translator):  # the cache layer counts hits and misses, Ray's layer retries
         if isinstance(layer, CachedTranslator):
             summary.from_cache, summary.from_engine = layer.hits, layer.misses
         summary.retried += getattr(layer, "retried", 0)
-        layer = getattr(layer, "inner", None)
-    if distributed is not None:
-        distributed.close()
     if writer_failure:
         raise writer_failure[0]
     summary.sentences = summary.from_cache + summary.from_engine
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _layers(translator: Translator):
+    """The translator and every layer it wraps (``inner``), outermost first."""
+    layer = translator
+    while layer is not None:
+        yield layer
+        layer = getattr(layer, "inner", None)
 
 
 def _advance(progress: Progress | None, documents: int) -> None:
@@ -433,11 +439,9 @@ def _install_missing(lang: str, translator: Translator, summary: RunSummary, set
         summary.errors.append(f"--install-missing: {error}")
         return False
     summary.installed.append(f"{model.pair} {model.version} ({model.name})")
-    layer = translator
-    while layer is not None:  # the routing layer lists installed models again
+    for layer in _layers(translator):  # the routing layer lists installed models again
         if hasattr(layer, "refresh"):
             layer.refresh()
-        layer = getattr(layer, "inner", None)
     return True
 
 
