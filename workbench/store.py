@@ -386,32 +386,31 @@ def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None,
         if previous is None or dumps(replace(updated, updated=_updated_of(previous))) != previous:
             updated = replace(updated, updated=now())
             write_atomically(json_path, dumps(updated))
-        if text is None:
-            text, _ = source_text(updated, corpus)
+        # The source file is read once: for its text when not given, for the renderings in
+        # its own format (they need the original bytes).
+        found, data = None, None
+        if text is None or updated.format != "text":
+            found, data, _ = _source_file(updated, corpus)
+        if text is None and data is not None:
+            text, _ = _decoded(updated, found, data)
         if text is not None:
             english = render_english(text, updated.segments)
             english_path = rendering_path(out_dir, doc_id)
             if _read_if_exists(english_path) != english:
                 write_atomically(english_path, english)
-            if updated.format != "text":
-                _write_format_renderings(out_dir, doc_id, updated, text)
+            if updated.format != "text" and data is not None:
+                _write_format_renderings(out_dir, doc_id, updated, text, found, data)
         return updated
 
 
-def _write_format_renderings(out_dir: Path, doc_id: str, translation: TranslationFile, text: str) -> None:
-    """The renderings in the source's own format (``.en.html``, ``.en.docx`` …). They need the
-    original file: when it is gone or changed they wait for the next run."""
+def _write_format_renderings(out_dir: Path, doc_id: str, translation: TranslationFile, text: str, source: Path, data: bytes) -> None:
+    """The renderings in the source's own format (``.en.html``, ``.en.docx`` …) from the
+    original file's bytes; a file that no longer parses leaves them for the next run."""
     from . import formats
     from .errors import InputError
 
     try:
-        data = Path(translation.path).read_bytes()
-    except OSError:
-        return
-    if hashlib.sha256(data).hexdigest() != translation.sha256:
-        return
-    try:
-        renderings = formats.rendering(translation.format, data, translation.path, text, translation.segments)
+        renderings = formats.rendering(translation.format, data, str(source), text, translation.segments)
     except InputError:
         return
     names = formats.rendering_names(str(_safe_relative(doc_id).as_posix()), translation.format)
@@ -426,13 +425,18 @@ def _write_format_renderings(out_dir: Path, doc_id: str, translation: Translatio
 
 
 def source_text(translation: TranslationFile, corpus: Path | None = None) -> tuple[str | None, str]:
-    """The document's source text, decoded as when it was translated, or ``(None, why not)``.
+    """The document's source text, decoded (or extracted) as when it was translated, or
+    ``(None, why not)``; where it is looked for: ``_source_file``."""
+    found, data, problem = _source_file(translation, corpus)
+    return (None, problem) if data is None else _decoded(translation, found, data)
 
-    Looks at the recorded path, then ``corpus/<name>`` and ``corpus/<id><suffix>``; a file
-    whose checksum changed is not the source any more.
+
+def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tuple[Path | None, bytes | None, str]:
+    """``(path, bytes, "")`` of the document's source file, or ``(None, None, why not)``.
+
+    Looks at the recorded path, then ``corpus/<name>``, ``corpus/<id>`` and
+    ``corpus/<id><suffix>``; a file whose checksum changed is not the source any more.
     """
-    from .document import decode_as
-
     recorded = Path(translation.path)
     candidates = [recorded]
     if corpus is not None:
@@ -443,20 +447,26 @@ def source_text(translation: TranslationFile, corpus: Path | None = None) -> tup
         except OSError:
             continue
         if hashlib.sha256(data).hexdigest() != translation.sha256:
-            return None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
-        try:
-            if translation.format not in ("text", "markdown"):
-                from . import formats
-                from .errors import InputError
+            return None, None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
+        return candidate, data, ""
+    return None, None, f"the source file {translation.path} is missing"
 
-                try:
-                    return formats.extract(data, str(candidate), translation.format).text, ""
-                except InputError as error:
-                    return None, str(error)
-            return decode_as(data, translation.encoding), ""
-        except LookupError as error:
-            return None, f"the source file {candidate} cannot be decoded as {translation.encoding}: {error}"
-    return None, f"the source file {translation.path} is missing"
+
+def _decoded(translation: TranslationFile, source: Path, data: bytes) -> tuple[str | None, str]:
+    from .document import decode_as
+
+    if translation.format not in ("text", "markdown"):
+        from . import formats
+        from .errors import InputError
+
+        try:
+            return formats.extract(data, str(source), translation.format).text, ""
+        except InputError as error:
+            return None, str(error)
+    try:
+        return decode_as(data, translation.encoding), ""
+    except LookupError as error:
+        return None, f"the source file {source} cannot be decoded as {translation.encoding}: {error}"
 
 
 def _read_if_exists(path: Path) -> str | None:
