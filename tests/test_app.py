@@ -24,7 +24,8 @@ def workspace(tmp_path, toy_model, monkeypatch):
     (corpus / "other.txt").write_text("لا بديل عن إسقاط الأسد\n\nScript: <script>alert('x')</script> **bold**\n", encoding="utf-8")
     translations = tmp_path / "translations"
     translate_corpus([corpus / "news.txt"], TranslateSettings(out_dir=translations, force_lang="xx"))
-    translate_corpus([corpus / "other.txt"], TranslateSettings(out_dir=translations))
+    # Its own empty models folder: no ar model, whatever other tests of the session installed.
+    translate_corpus([corpus / "other.txt"], TranslateSettings(out_dir=translations, models_dir=tmp_path / "no-models"))
     monkeypatch.setenv("WORKBENCH_CORPUS", str(corpus))
     monkeypatch.setenv("WORKBENCH_TRANSLATIONS", str(translations))
     st.cache_resource.clear()

@@ -33,7 +33,8 @@ def workspace(tmp_path):
     corpus.mkdir()
     (corpus / "bildiri.txt").write_text("Solidarity statement\n\n" + "\n\n".join(TURKISH) + "\n", encoding="utf-8")
     translations = tmp_path / "translations"
-    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="tr"))  # no tr model: untranslated
+    # Its own empty models folder: no tr model whatever other tests installed, so segments stay untranslated.
+    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="tr", models_dir=tmp_path / "no-models"))
     ws = Workspace(corpus, translations)
     records = ws.open("bildiri").translation.segments
     assert [r.source for r in records] == ["Solidarity statement", *TURKISH]  # forced: the heading is tr too
