@@ -26,6 +26,8 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,13 +307,13 @@ def install(path: Path, folder: Path | None = None, from_code: str | None = None
                     inner = children[0]
                 return install(inner, folder, from_code)
     if (path / "metadata.json").is_file() and (path / "model").is_dir():
-        return Installed("Argos package", [_copy_in(path, target / path.name, folder)])
+        return Installed("Argos package", [_copy_in(path, target / path.name)])
     if any(path.glob("*.npz")) and (path / "decoder.yml").is_file():
-        return Installed("OPUS-MT release", [_install_opus_mt(path, target, folder, from_code)])
+        return Installed("OPUS-MT release", [_install_opus_mt(path, target, from_code)])
     if (path / "model.bin").is_file() and (path / "config.json").is_file():
         if (path / "source.spm").is_file() and (path / "target.spm").is_file():
-            return Installed("converted OPUS-MT model", [_install_opus_mt(path, target, folder, from_code, converted=True)])
-        family, model = _install_multilingual(path, target, folder)
+            return Installed("converted OPUS-MT model", [_install_opus_mt(path, target, from_code, converted=True)])
+        family, model = _install_multilingual(path, target)
         return Installed(f"multilingual model ({family})", [model])
     raise ModelError(
         f"{path}: not a model folder the workbench knows: an Argos package (metadata.json + model/), a CTranslate2 "
@@ -320,29 +322,32 @@ def install(path: Path, folder: Path | None = None, from_code: str | None = None
     )
 
 
-def _install_argos_archive(path: Path, archive: zipfile.ZipFile, tops: list[str], target: Path) -> list[InstalledModel]:
+@contextmanager
+def _installing(target: Path, name: str) -> Iterator[Path]:
+    """A folder to build the model ``name`` in, hidden inside ``target`` (so a half-built model
+    is never listed); it replaces ``target/name`` only when the block ends without error."""
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".install-", dir=target) as tmp:
-        archive.extractall(tmp)
-        for top in tops:
-            destination = target / top
-            if destination.exists():
-                shutil.rmtree(destination)
-            (Path(tmp) / top).replace(destination)
-    installed = {m.path.name: m for m in list_installed(target)[0]}
-    _forget_argos_languages()
-    return [installed[top] for top in tops if top in installed]
-
-
-def _copy_in(source: Path, destination: Path, folder: Path | None) -> InstalledModel:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".install-", dir=destination.parent) as tmp:
-        staged = Path(tmp) / destination.name
-        shutil.copytree(source, staged)
+        staged = Path(tmp) / name
+        yield staged
+        destination = target / name
         if destination.exists():
             shutil.rmtree(destination)
         staged.replace(destination)
     _forget_argos_languages()
+
+
+def _install_argos_archive(path: Path, archive: zipfile.ZipFile, tops: list[str], target: Path) -> list[InstalledModel]:
+    for top in tops:
+        with _installing(target, top) as staged:
+            archive.extractall(staged.parent, members=[name for name in archive.namelist() if name.split("/", 1)[0] == top])
+    installed = {m.path.name: m for m in list_installed(target)[0]}
+    return [installed[top] for top in tops if top in installed]
+
+
+def _copy_in(source: Path, destination: Path) -> InstalledModel:
+    with _installing(destination.parent, destination.name) as staged:
+        shutil.copytree(source, staged)
     return _installed_at(destination)
 
 
@@ -388,7 +393,7 @@ def language_tokens(vocabulary: list[str]) -> tuple[str, dict[str, str], str]:
     return family, tokens, english
 
 
-def _install_multilingual(path: Path, target: Path, folder: Path | None) -> tuple[str, InstalledModel]:
+def _install_multilingual(path: Path, target: Path) -> tuple[str, InstalledModel]:
     family, tokens, english = language_tokens(_vocabulary(path))
     if not tokens or not english:
         raise ModelError(f"{path}: a CTranslate2 model, but its vocabulary has no language tokens (NLLB-200 kmr_Latn, M2M-100 __ku__)")
@@ -399,8 +404,7 @@ def _install_multilingual(path: Path, target: Path, folder: Path | None) -> tupl
             f"(NLLB-200) or spm.128k.model (M2M-100) into the folder"
         )
     name = path.name
-    with tempfile.TemporaryDirectory(prefix=".install-", dir=_mkdir(target)) as tmp:
-        staged = Path(tmp) / name
+    with _installing(target, name) as staged:
         (staged / "model").mkdir(parents=True)
         for file in path.iterdir():
             if file.is_file() and file != spm and file.suffix in (".bin", ".json", ".txt"):
@@ -416,16 +420,7 @@ def _install_multilingual(path: Path, target: Path, folder: Path | None) -> tupl
             "languages": dict(sorted(tokens.items())),
         }
         (staged / "metadata.json").write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        destination = target / name
-        if destination.exists():
-            shutil.rmtree(destination)
-        staged.replace(destination)
-    return family, _installed_at(destination)
-
-
-def _mkdir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return family, _installed_at(target / name)
 
 
 def _version_of(path: Path) -> str:
@@ -446,7 +441,7 @@ def _version_of(path: Path) -> str:
 _README_LANG = re.compile(r"source language\(s\):\s*([A-Za-z_\-]+)", re.I)
 
 
-def _install_opus_mt(path: Path, target: Path, folder: Path | None, from_code: str | None, converted: bool = False) -> InstalledModel:
+def _install_opus_mt(path: Path, target: Path, from_code: str | None, converted: bool = False) -> InstalledModel:
     code = from_code
     if code is None and (path / "README.md").is_file():
         match = _README_LANG.search((path / "README.md").read_text(encoding="utf-8", errors="replace"))
@@ -458,8 +453,7 @@ def _install_opus_mt(path: Path, target: Path, folder: Path | None, from_code: s
         raise ModelError(f"{path}: an OPUS-MT model, but which language does it translate from? Say it with --from CODE")
     code = languages.normalize(code)
     name = path.name if path.name.startswith("opus-mt") else f"opus-mt-{code}-en"
-    with tempfile.TemporaryDirectory(prefix=".install-", dir=_mkdir(target)) as tmp:
-        staged = Path(tmp) / name
+    with _installing(target, name) as staged:
         staged.mkdir()
         if converted:
             shutil.copytree(path, staged / "model", ignore=shutil.ignore_patterns("*.spm"))
@@ -479,11 +473,7 @@ def _install_opus_mt(path: Path, target: Path, folder: Path | None, from_code: s
             "to_code": TARGET,
         }
         (staged / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-        destination = target / name
-        if destination.exists():
-            shutil.rmtree(destination)
-        staged.replace(destination)
-    return _installed_at(destination)
+    return _installed_at(target / name)
 
 
 def _opus_version(path: Path) -> str:
