@@ -301,7 +301,7 @@ class _RichProgress:
 def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
     from rich.console import Console
 
-    from .models import index_pairs
+    from .models import NLLB_COMMANDS, index_pairs
 
     console = Console(stderr=True)
     console.print(
@@ -344,10 +344,9 @@ def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
             console.print(
                 f"  The Argos index has no {', '.join(elsewhere)}→en model. A multilingual model covers "
                 f"{'them' if len(elsewhere) > 1 else 'it'}: convert NLLB-200 with CTranslate2 and install the folder:\n"
-                "    ct2-transformers-converter --model facebook/nllb-200-distilled-600M --output_dir nllb-200-600M --quantization int8\n"
-                "    (copy the checkpoint's sentencepiece.bpe.model into nllb-200-600M/)\n"
-                "    workbench models install --file nllb-200-600M",
+                + "\n".join("    " + line for line in NLLB_COMMANDS.splitlines()),
                 highlight=False,
+                markup=False,
             )
     for line in summary.warnings:
         console.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
