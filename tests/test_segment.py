@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
 from workbench.document import read_document
-from workbench.segment import Segmenter, SegmenterConfig, split_sentences
+from workbench.segment import Segmenter, SegmenterConfig, language_words, split_sentences
 
 TITLE_LANGS = ["tr", "en", "ar", "fa", "it", "el", "ku", "hy", "es", "fr", "pt"]
 
@@ -203,12 +203,78 @@ def test_a_large_file_segments_like_its_parts(segmenter, tmp_path):
         assert [(s.start - offset, s.end - offset, s.lang, s.kind) for s in chunk] == [(s.start, s.end, s.lang, s.kind) for s in single]
 
 
-def test_dominant_prior_option_relabels_unsure_pieces():
-    text = "Putin crushes the uprising on behalf of imperialism, and the workers resist.\nCuba:\nFree all the imprisoned for fighting for bread."
-    default = [s.lang for s in Segmenter().segment(text)]
-    with_prior = [s.lang for s in Segmenter(SegmenterConfig(dominant_prior=20.0)).segment(text)]
-    assert with_prior == ["en", "en", "en"]
-    assert default[1] != "en"  # the detector alone calls "Cuba:" Spanish
+ENGLISH_CONTEXT = "Putin crushes the uprising on behalf of imperialism, and the workers of the region resist the regime."
+
+# Lines of real English (the sample newsletter, Bible chapters, GNOME help) that detectors
+# alone put in another language: names, acronyms, numbers and formulae carry no language.
+PLAIN_ENGLISH = [
+    "Stop the NATO war machine!",
+    "Cuba:",
+    "The bankers want to democratize Maastricht for the bosses.",
+    "Nadia Briante and Eliza Funes",
+    "The price of liquefied petroleum gas, LPG, rose again.",
+    "CUBA - URGENT",
+    "Correspondent",
+    "Amen.",
+    "Judas (not Iscariot) saith unto him, Lord.",
+    "To enable mnemonics:",
+    "sin 45",
+    "The area is π r squared.",
+    "5. Rowland Jesús Castillo Castro (17), 23 years.",
+    "Article 1",
+    "Facebook: Haqeqa Al Maqhoureen",
+]
+
+
+@pytest.mark.parametrize("line", PLAIN_ENGLISH)
+def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, line):
+    text = f"{ENGLISH_CONTEXT}\n{line}\n{ENGLISH_CONTEXT}"
+    assert {s.lang for s in segmenter.segment(text)} <= {"en", "und"}, [(s.text_of(text), s.lang) for s in segmenter.segment(text)]
+
+
+@pytest.mark.parametrize(
+    ("line", "lang"),
+    [
+        ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor", "tr"),  # title case: its letters tell
+        ("Ez baş im.", "ku"),  # letters English never writes
+        ("Il Mediterraneo: nuovo bacino della rivoluzione mondiale!", "it"),
+        ("Мы все сегодня на работе.", "ru"),  # a script change
+        ("Docentes por la auto-organización de las Bases", "es"),
+    ],
+)
+def test_foreign_lines_inside_english_stay_foreign(segmenter, line, lang):
+    text = f"{ENGLISH_CONTEXT}\n{line}\n{ENGLISH_CONTEXT}"
+    labelled = [(s.text_of(text), s.lang) for s in segmenter.segment(text)]
+    assert (line, lang) in labelled, labelled
+
+
+def test_the_sample_corpus_has_no_foreign_segment_outside_its_foreign_stretches(segmenter):
+    """The English lines of corpus/ (bench/data/corpus_foreign.json marks the rest by hand)."""
+    import json
+
+    marked = json.loads((CORPUS.parent / "bench" / "data" / "corpus_foreign.json").read_text(encoding="utf-8"))
+    for path in sorted(CORPUS.glob("*.txt")):
+        document = segmenter.segment_document(read_document(path))
+        foreign = [(document.text.index(stretch), lang) for stretch, lang in marked.get(path.name, [])]
+        spans = [(document.text.index(stretch), document.text.index(stretch) + len(stretch)) for stretch, _ in marked.get(path.name, [])]
+        invented = [
+            (s.text_of(document.text), s.lang)
+            for s in document.segments
+            if s.lang not in ("en", "und") and not any(start < s.end and s.start < end for start, end in spans)
+        ]
+        assert invented == [], path.name
+        for start, lang in foreign:
+            assert any(s.start <= start < s.end and s.lang == lang for s in document.segments), (path.name, start, lang)
+
+
+def test_language_words_leave_out_names_acronyms_numbers_and_code():
+    assert language_words("Nadia Briante and Eliza Funes") == ["and"]
+    assert language_words("Stop the NATO war machine!") == ["Stop", "the", "war", "machine"]
+    assert language_words("5. Rowland Jesús Castillo Castro (17), 23 years.") == ["years"]
+    assert language_words("Run ls_files --all or see www.example.org") == ["Run", "or", "see"]
+    assert language_words("CUBA - URGENT") == ["cuba", "urgent"]  # a line in capitals is read in lower case
+    assert language_words("Fidel Castro and al-Assad") == ["and"]
+    assert language_words('"Obrigado." "Imagina."') == ["Obrigado", "Imagina"]  # two sentences, not a name
 
 
 def test_numbers_before_a_quoted_phrase_do_not_swallow_it(segmenter):

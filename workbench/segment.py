@@ -62,9 +62,15 @@ class SegmenterConfig:
     phrase_confidence: float = 0.9
     # A one-word phrase needs at least this many letters (short words are too ambiguous).
     min_phrase_letters: int = 7
-    # Prior odds for the document's main language over any other in its script (1 = off): a short,
-    # unsure piece ("Cuba:", a line of names) goes with the rest of the document.
-    dominant_prior: float = 1.0
+    # A piece in another language than the document's main one (in its script) keeps the
+    # main language unless a reader would see why not: letters the main language never
+    # writes, or the detector this sure on the piece's words that are not names, acronyms
+    # or numbers (``sure`` for a quoted or bracketed piece, ``very_sure`` for the rest;
+    # calibrated on both development sets and on English text, see the README)...
+    sure: float = 0.7
+    very_sure: float = 0.8
+    # ...or at least this many such words, where the detector's answer stands on its own.
+    long_words: int = 6
 
 
 @dataclass
@@ -73,6 +79,7 @@ class _Piece:
     end: int
     script: str
     phrase: bool = False  # quoted, bracketed or found inside a sentence
+    quoted: bool = False  # quoted or bracketed
     lang: str = languages.UNDETERMINED
     confidence: float = 0.0
     words: int = 0
@@ -111,40 +118,65 @@ class Segmenter:
             if self.config.find_phrases:
                 pieces = self._split_phrases(text, pieces)
             lines.append((line.start(), line.end(), pieces))
-        self._prefer_dominant(lines)
+        self._keep_main_language(lines)
         segments: list[Segment] = []
         for line_start, line_end, pieces in lines:
             _relabel_short(pieces, self.config.short_words, self.config.phrase_confidence)
             segments.extend(_merged(text, pieces, line_start, line_end))
         return segments
 
-    def _prefer_dominant(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
-        """An unsure piece ("Cuba:", a line of names) takes the document's main language when
-        the detector found that language plausible: a prior from the rest of the document."""
-        if self.config.dominant_prior <= 1.0:
-            return  # off (the default; see the README's benchmark section)
+    def _keep_main_language(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
+        """A piece the detector puts in another language than the document's main one (in
+        its script) keeps the main language unless there is evidence a reader would accept:
+        names, acronyms and numbers carry no language, and a detector's guess on two words
+        of English ("Cuba:", "Article 1", "sin 45") is not evidence."""
         weight: dict[tuple[str, str], int] = {}
         for _, _, pieces in lines:
             for piece in pieces:
-                if piece.confidence >= self.config.phrase_confidence:
-                    key = (piece.lang, piece.script)
+                if piece.lang != languages.UNDETERMINED and piece.confidence >= self.config.sure:
+                    key = (piece.script, piece.lang)
                     weight[key] = weight.get(key, 0) + piece.end - piece.start
-        if not weight:
-            return
-        dominant, script = max(weight, key=weight.__getitem__)
-        boost = self.config.dominant_prior
+        main: dict[str, str] = {}
+        for (script, lang), _ in sorted(weight.items(), key=lambda item: -item[1]):
+            main.setdefault(script, lang)
         for _, _, pieces in lines:
             for piece in pieces:
-                if piece.script != script or piece.lang == dominant or piece.phrase or dominant not in piece.probabilities:
-                    continue
-                # Posterior with a prior favouring the main language by a factor of ``boost``.
-                if piece.probabilities[dominant] * boost > piece.confidence:
-                    piece.lang = dominant
+                lang = main.get(piece.script)
+                if lang is not None and piece.lang not in (lang, languages.UNDETERMINED) and not self._evidence_for(piece, lang):
+                    piece.lang = lang
+                    piece.confidence = piece.probabilities.get(lang, 0.0)
+
+    def _evidence_for(self, piece: _Piece, main: str) -> bool:
+        """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?"""
+        words = language_words(piece.text)
+        candidates = self._candidates.get(piece.script, ())
+        detection = langid.detect(" ".join(words), candidates, self.backend) if words else None
+        if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
+            return False  # its own words read as the main language: "Nadia Briante and Eliza Funes"
+        if words and langid.letters_against(main, piece.lang, " ".join(words)):
+            return True
+        # Capitalised words may be names or a heading in title case; their letters tell only
+        # when most of them carry letters the main language never writes
+        # ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor").
+        capitalised = [word for word in _WORD.findall(piece.text) if word[:1].isupper() and not word.isupper()]
+        telling = [word for word in capitalised if langid.letters_against(main, piece.lang, word)]
+        if len(telling) >= 3 and len(telling) * 2 > len(capitalised):
+            return True
+        if detection is None:
+            return False
+        if len(words) >= self.config.long_words:
+            return True
+        needed = self.config.sure if piece.quoted else self.config.very_sure
+        return detection.lang == piece.lang and detection.confidence >= needed
 
     # -- layer 2 and 3: pieces of a line ------------------------------------------------
 
     def _pieces_of_line(self, text: str, scripts: str, start: int, end: int) -> list[_Piece]:
         runs = [(start + m.start(), start + m.end(), langid.SCRIPT_OF_CODE[m.group(1)]) for m in _SCRIPT_RUN.finditer(scripts[start:end])]
+        if len(runs) > 1:
+            # One letter of another script is a symbol, not a language: "π r²", "x ∈ Ω".
+            lettered = [run for run in runs if _letter_count(scripts, run[0], run[1]) > 1]
+            runs = lettered or runs[:1]
         if not runs:
             bounds = _strip(text, start, end)
             if bounds is None or not _has_content(text, *bounds):
@@ -167,7 +199,7 @@ class Segmenter:
         start, end = bounds
         whole = _enclosing_quote(text, start, end)
         if whole is not None:
-            return [_Piece(whole[0], whole[1], script, phrase=True)]
+            return [_Piece(whole[0], whole[1], script, phrase=True, quoted=True)]
         pieces: list[_Piece] = []
         cursor = start
         for match in _QUOTED.finditer(text, start, end):
@@ -179,7 +211,7 @@ class Segmenter:
             if inner is None:
                 continue
             pieces.extend(self._sentences(text, cursor, match.start(), script))
-            pieces.append(_Piece(inner[0], inner[1], script, phrase=True))
+            pieces.append(_Piece(inner[0], inner[1], script, phrase=True, quoted=True))
             cursor = match.end()
         pieces.extend(self._sentences(text, cursor, end, script))
         return pieces
@@ -386,6 +418,13 @@ def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
     return bounds if bounds is not None and _has_letters(text, *bounds) else None
 
 
+def _letter_count(scripts: str, start: int, end: int) -> int:
+    return sum(code not in _NEUTRAL_OR_MARK for code in scripts[start:end])
+
+
+_NEUTRAL_OR_MARK = (langid.NEUTRAL, langid.MARK)
+
+
 def _has_letters(text: str, start: int, end: int) -> bool:
     return any(char.isalpha() for char in text[start:end])
 
@@ -422,6 +461,43 @@ def _absorb_letterless(text: str, pieces: list[_Piece]) -> list[_Piece]:
     if pending is not None:  # only quoted pieces, or none, before these numbers
         kept.append(_Piece(pending[0], pending[1], "Zyyy"))
     return kept
+
+
+_EDGE_PUNCTUATION = "".join(chr(c) for c in range(0x2E80) if unicodedata.category(chr(c))[0] in "PS")
+_NOT_A_WORD = frozenset("0123456789_=/\\<>{}@#$%^&|~+.")
+
+
+def language_words(text: str) -> list[str]:
+    """The words of ``text`` that say something about its language: not names (capitalised
+    words, unless a sentence's lone first word), not acronyms, numbers, code, addresses or
+    formulae. A line in capitals ("CUBA - URGENT") is read in lower case."""
+    raw = text.split()
+    tokens = [token.strip(_EDGE_PUNCTUATION) for token in raw]
+    letters = [char for char in text if char.isalpha()]
+    shouting = len(letters) > 3 and sum(char.isupper() for char in letters) >= 0.8 * len(letters)
+    words = []
+    for index, token in enumerate(tokens):
+        if not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token):
+            continue
+        if raw[index].startswith("-") and raw[index][1:2] in "-" + token[:1]:
+            continue  # a command-line option: --all, -v
+        if shouting:
+            words.append(token.lower())
+            continue
+        if token.isupper():
+            continue  # an acronym: NATO, LPG, PKK
+        if token[0].isupper():
+            before = raw[index - 1].rstrip(_CLOSERS) if index else ""
+            first = not before or before[-1] in _TERMINATORS + ":;"
+            ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
+            next_capitalised = not ends_sentence and index + 1 < len(tokens) and tokens[index + 1][:1].isupper()
+            if not first or next_capitalised:
+                continue  # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
+        head, hyphen, tail = token.partition("-")
+        if head.lower() in _NAME_PARTICLES and (tail[:1].isupper() or (not hyphen and index + 1 < len(tokens) and tokens[index + 1][:1].isupper())):
+            continue  # al-Assad, bin Laden
+        words.append(token)
+    return words
 
 
 # Lowercase links inside names: "Hayat Tahrir al-Sham", "Abu Bakr al-Baghdadi", "bin Laden".
