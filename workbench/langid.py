@@ -196,24 +196,27 @@ class Py3LangidBackend:
         if columns is None:
             index = {code: i for i, code in enumerate(self._full.nb_classes)}
             columns = self._columns[candidates] = np.array([index.get(code, 0) for code in candidates])
-        rows = []
-        for word in words:
-            key = (word, candidates)
-            row = self._word_cache.get(key)
-            if row is None:
+        cache = self._word_cache
+        missing = [word for word in dict.fromkeys(words) if (word, candidates) not in cache]
+        if missing:
+            # One matrix product for every new word of the sentence, not one per word.
+            word_index, feature_ids, counts = [], [], []
+            for position, word in enumerate(missing):
                 encoded = (" " + word.lower() + " ").encode("utf-8")
                 visits = self._visit_counts(self._full.tk_nextmove, self._full._rowbase, self._full.tk_output, encoded)
                 if visits:
-                    ids = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-                    counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-                    row = (np.log1p(counts) @ self._full.nb_ptc[ids][:, columns]).tolist()
-                else:
-                    row = [0.0] * len(candidates)
-                if len(self._word_cache) > 200_000:
-                    self._word_cache.clear()
-                self._word_cache[key] = row
-            rows.append(row)
-        return rows
+                    word_index.extend([position] * len(visits))
+                    feature_ids.extend(visits.keys())
+                    counts.extend(visits.values())
+            table = np.zeros((len(missing), len(candidates)), dtype=np.float32)
+            if feature_ids:
+                weights = np.log1p(np.asarray(counts, dtype=np.float32))[:, None] * self._full.nb_ptc[np.asarray(feature_ids, dtype=np.intp)][:, columns]
+                np.add.at(table, np.asarray(word_index, dtype=np.intp), weights)
+            if len(cache) > 200_000:
+                cache.clear()
+            for word, row in zip(missing, table.tolist()):
+                cache[(word, candidates)] = row
+        return [cache[(word, candidates)] for word in words]
 
 
 class LangdetectBackend:
@@ -260,29 +263,47 @@ class HeliportBackend:
 
     def __init__(self) -> None:
         self._identifier = _optional("heliport", "heliport").Identifier()
-        self._codes: dict[str, str | None] = {}
+        self._labels: dict[tuple[str, ...], dict[str, str]] = {}
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         # HeLI's score is the mean over words of -log10 P(word | language); a posterior needs
         # the sum, so the mean is scaled back by the number of words it averaged.
         words = max(1, len(_LETTER_WORD.findall(text)))
-        codes = self._codes
+        wanted = self._labels_of(candidates)
         scores: dict[str, float] = {}
-        for label, score in self._identifier.identify_topk_with_score(text, 256):
-            code = codes.get(label, "")
-            if code == "":
-                try:
-                    code = codes[label] = languages.normalize(label)
-                except WorkbenchError:
-                    code = codes[label] = None
-            if code in candidates and code not in scores:
-                scores[code] = -score * words * math.log(10)
+        ranked = self._identifier.identify_topk_with_score(text, _HELIPORT_TOP)
+        for label, score in ranked:
+            code = wanted.get(label)
+            if code is not None and code not in scores:
+                scores[code] = score
         if not scores:
             return [0.0] * len(candidates)
-        top = max(scores.values())
-        weights = [math.exp(scores[code] - top) if code in scores else 0.0 for code in candidates]
+        # A candidate ranked below the top ones scores no better than the last of them.
+        floor = ranked[-1][1]
+        logits = [-scores.get(code, floor) * words * math.log(10) for code in candidates]
+        top = max(logits)
+        weights = [math.exp(value - top) for value in logits]
         total = sum(weights)
         return [weight / total for weight in weights]
+
+    def _labels_of(self, candidates: tuple[str, ...]) -> dict[str, str]:
+        """heliport's labels (ISO 639-3) that map to ``candidates``: ``kmr`` → ``ku``."""
+        labels = self._labels.get(candidates)
+        if labels is None:
+            labels = {}
+            for label in self._identifier.get_confidence_all():
+                try:
+                    code = languages.normalize(label)
+                except WorkbenchError:
+                    continue
+                if code in candidates:
+                    labels[label] = code
+            self._labels[candidates] = labels
+        return labels
+
+
+# Candidates beyond heliport's top 32 of 220 languages are far too unlikely to matter.
+_HELIPORT_TOP = 32
 
 
 class Cld3Backend:
@@ -320,6 +341,7 @@ _FOREIGN_LETTER_COST = 1.0
 # heliport's log-likelihoods are summed over words (HeliportBackend), which makes it far
 # more certain than py3langid on the same text; this weight puts the two on one scale.
 _HELIPORT_WEIGHT = 0.1
+_SURE_ENOUGH = 0.999
 
 
 class EnsembleBackend:
@@ -334,12 +356,14 @@ class EnsembleBackend:
     name = "ensemble"
 
     def __init__(self) -> None:
-        self._py3langid = Py3LangidBackend()
-        self._heliport = HeliportBackend()
+        self._py3langid = load_backend("py3langid")  # one copy of its model per process
+        self._heliport = load_backend("heliport")
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         first = self._py3langid.probabilities(text, candidates)
-        second = self._heliport.probabilities(text, candidates)
+        # When py3langid is this sure, heliport's vote (weighted 0.1) has not changed the
+        # answer once on the two development sets (1,580 such pieces): skip it, half the cost.
+        second = self._heliport.probabilities(text, candidates) if max(first) < _SURE_ENOUGH else [1.0] * len(candidates)
         letters = foreign_letters(text)
         logits = [
             math.log(a + 1e-6) + _HELIPORT_WEIGHT * math.log(b + 1e-300) - _FOREIGN_LETTER_COST * len(letters - _LATIN_EXTRAS.get(code, letters))

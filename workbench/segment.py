@@ -16,10 +16,12 @@ punctuation fall between segments.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import langid, languages
@@ -44,6 +46,20 @@ _TERMINATORS = ".!?…؟۔"
 _LEADING_JUNK = frozenset(",;:.،؛)]}” \t")
 _SCRIPT_TERMINATORS = {"Grek": ";", "Armn": "։:"}
 _CLOSERS = '”’»›")]*'
+
+
+# segment_many's batches; below _PARALLEL_CHARS of new lines, other processes cost more than they save.
+_BATCH_CHARS = 1_000_000
+_PARALLEL_CHARS = 100_000
+_SEEN_LINES = 100_000
+_SEEN_LENGTH = 1_000
+_FORKED_FROM: Segmenter | None = None
+
+
+def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
+    """In a worker process: classify with the Segmenter the pool was forked from."""
+    assert _FORKED_FROM is not None
+    return [_FORKED_FROM._classify_line(line) for line in lines]
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,7 @@ class _Piece:
     script: str
     phrase: bool = False  # quoted, bracketed or found inside a sentence
     quoted: bool = False  # quoted or bracketed
+    opens_sentence: bool = True  # its first word is a sentence's (capitalised anyway)
     lang: str = languages.UNDETERMINED
     confidence: float = 0.0
     words: int = 0
@@ -90,12 +107,19 @@ class _Piece:
 class Segmenter:
     """Segments texts; holds the loaded detector, so make one and reuse it."""
 
-    def __init__(self, config: SegmenterConfig | None = None, backend: langid.Backend | None = None) -> None:
+    def __init__(self, config: SegmenterConfig | None = None, backend: langid.Backend | None = None, workers: int = 1) -> None:
+        """``workers`` > 1 classifies the lines of large or many texts in that many processes
+        (forked, so the detectors' memory is shared); make such a Segmenter before starting
+        threads, and ``close()`` it."""
         self.config = config or SegmenterConfig()
         self._backend = backend
         self._candidates = {
             script: tuple(code for code in codes if code in self.config.languages) for script, codes in languages.SCRIPT_LANGUAGES.items()
         }
+        self.workers = max(1, workers)
+        self._pool = None
+        # Lines seen before (web boilerplate, a newsletter's masthead) are not classified again.
+        self._seen: dict[str, list[_Piece]] = {}
 
     @property
     def backend(self) -> langid.Backend:
@@ -107,23 +131,96 @@ class Segmenter:
         return document.with_segments(self.segment(document.text))
 
     def segment(self, text: str) -> list[Segment]:
-        scripts = langid.script_string(text)
-        lines: list[tuple[int, int, list[_Piece]]] = []
-        for line in _LINE.finditer(text):
-            pieces = self._pieces_of_line(text, scripts, line.start(), line.end())
-            if not pieces:
-                continue
-            for piece in pieces:
-                self._classify(text, piece)
-            if self.config.find_phrases:
-                pieces = self._split_phrases(text, pieces)
-            lines.append((line.start(), line.end(), pieces))
-        self._keep_main_language(lines)
-        segments: list[Segment] = []
-        for line_start, line_end, pieces in lines:
-            _relabel_short(pieces, self.config.short_words, self.config.phrase_confidence)
-            segments.extend(_merged(text, pieces, line_start, line_end))
-        return segments
+        return next(self.segment_many([text]))
+
+    def segment_many(self, texts: Iterable[str]) -> Iterator[list[Segment]]:
+        """The segments of each text, in order. Texts are taken in batches of about 1 MB whose
+        distinct lines are classified together: in ``workers`` processes when there is enough."""
+        batch: list[str] = []
+        size = 0
+        for text in texts:
+            batch.append(text)
+            size += len(text)
+            if size >= _BATCH_CHARS:
+                yield from self._segment_batch(batch)
+                batch, size = [], 0
+        if batch:
+            yield from self._segment_batch(batch)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _segment_batch(self, texts: list[str]) -> Iterator[list[Segment]]:
+        bounds = [[(m.start(), m.end()) for m in _LINE.finditer(text)] for text in texts]
+        classified = iter(self._classified_lines([text[a:b] for text, spans in zip(texts, bounds) for a, b in spans]))
+        for text, spans in zip(texts, bounds):
+            lines: list[tuple[int, int, list[_Piece]]] = []
+            for line_start, line_end in spans:
+                pieces = next(classified)
+                if pieces:
+                    shifted = [dataclasses.replace(piece, start=piece.start + line_start, end=piece.end + line_start) for piece in pieces]
+                    lines.append((line_start, line_end, shifted))
+            self._keep_main_language(lines)
+            segments: list[Segment] = []
+            for line_start, line_end, pieces in lines:
+                _relabel_short(pieces, self.config.short_words, self.config.phrase_confidence)
+                segments.extend(_merged(text, pieces, line_start, line_end))
+            yield segments
+
+    def _classified_lines(self, lines: list[str]) -> list[list[_Piece]]:
+        """Each line's pieces, classified, with offsets into the line."""
+        results: list[list[_Piece] | None] = [None] * len(lines)
+        todo: dict[str, list[int]] = {}
+        for index, line in enumerate(lines):
+            seen = self._seen.get(line)
+            if seen is not None:
+                results[index] = seen
+            else:
+                todo.setdefault(line, []).append(index)
+        distinct = list(todo)
+        if self.workers > 1 and sum(map(len, distinct)) >= _PARALLEL_CHARS:
+            fresh = self._classify_in_workers(distinct)
+        else:
+            fresh = [self._classify_line(line) for line in distinct]
+        if len(self._seen) > _SEEN_LINES:
+            self._seen.clear()
+        for line, pieces in zip(distinct, fresh):
+            if len(line) <= _SEEN_LENGTH:
+                self._seen[line] = pieces
+            for index in todo[line]:
+                results[index] = pieces
+        return results  # type: ignore[return-value]
+
+    def _classify_line(self, line: str) -> list[_Piece]:
+        pieces = self._pieces_of_line(line, langid.script_string(line), 0, len(line))
+        for piece in pieces:
+            self._classify(line, piece)
+        if self.config.find_phrases and pieces:
+            pieces = self._split_phrases(line, pieces)
+        return pieces
+
+    def _classify_in_workers(self, lines: list[str]) -> list[list[_Piece]]:
+        if self._pool is None:
+            import concurrent.futures
+            import multiprocessing
+
+            global _FORKED_FROM
+            self.backend  # noqa: B018 - load the detectors before forking, so workers share them
+            langid.load_backend("py3langid")
+            _FORKED_FROM = self
+            self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        chunks: list[list[str]] = [[]]
+        target = max(sum(map(len, lines)) // (self.workers * 4), 1)
+        size = 0
+        for line in lines:
+            if size >= target:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(line)
+            size += len(line)
+        return [pieces for chunk in self._pool.map(_classify_forked, chunks) for pieces in chunk]
 
     def _keep_main_language(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
         """A piece the detector puts in another language than the document's main one (in
@@ -148,7 +245,9 @@ class Segmenter:
 
     def _evidence_for(self, piece: _Piece, main: str) -> bool:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?"""
-        words = language_words(piece.text)
+        words = language_words(piece.text, piece.opens_sentence)
+        if len(words) >= self.config.long_words:
+            return True
         candidates = self._candidates.get(piece.script, ())
         detection = langid.detect(" ".join(words), candidates, self.backend) if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
@@ -164,8 +263,6 @@ class Segmenter:
             return True
         if detection is None:
             return False
-        if len(words) >= self.config.long_words:
-            return True
         needed = self.config.sure if piece.quoted else self.config.very_sure
         return detection.lang == piece.lang and detection.confidence >= needed
 
@@ -289,6 +386,7 @@ class Segmenter:
                             end,
                             piece.script,
                             phrase=True,
+                            opens_sentence=start == piece.start,
                             lang=detection.lang,
                             confidence=detection.confidence,
                             words=stop - index,
@@ -316,6 +414,9 @@ class Segmenter:
             lang=parent.lang,
             confidence=parent.confidence,
             words=len(text[bounds[0] : bounds[1]].split()),
+            probabilities=parent.probabilities,
+            text=text[bounds[0] : bounds[1]],
+            opens_sentence=bounds[0] == parent.start,
         )
 
 
@@ -467,10 +568,11 @@ _EDGE_PUNCTUATION = "".join(chr(c) for c in range(0x2E80) if unicodedata.categor
 _NOT_A_WORD = frozenset("0123456789_=/\\<>{}@#$%^&|~+.")
 
 
-def language_words(text: str) -> list[str]:
+def language_words(text: str, opens_sentence: bool = True) -> list[str]:
     """The words of ``text`` that say something about its language: not names (capitalised
     words, unless a sentence's lone first word), not acronyms, numbers, code, addresses or
-    formulae. A line in capitals ("CUBA - URGENT") is read in lower case."""
+    formulae. A line in capitals ("CUBA - URGENT") is read in lower case. ``opens_sentence``:
+    whether ``text`` starts a sentence (a lone capitalised first word is then no name)."""
     raw = text.split()
     tokens = [token.strip(_EDGE_PUNCTUATION) for token in raw]
     letters = [char for char in text if char.isalpha()]
@@ -488,7 +590,7 @@ def language_words(text: str) -> list[str]:
             continue  # an acronym: NATO, LPG, PKK
         if token[0].isupper():
             before = raw[index - 1].rstrip(_CLOSERS) if index else ""
-            first = not before or before[-1] in _TERMINATORS + ":;"
+            first = before[-1:] in _TERMINATORS + ":;" if before else opens_sentence
             ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
             next_capitalised = not ends_sentence and index + 1 < len(tokens) and tokens[index + 1][:1].isupper()
             if not first or next_capitalised:
