@@ -283,3 +283,27 @@ def test_numbers_before_a_quoted_phrase_do_not_swallow_it(segmenter):
     segments = segmenter.segment(text)
     check_invariants(text, segments)
     assert [text[s.start : s.end] for s in segments] == ["5%", "the"]
+
+
+def test_worker_processes_split_exactly_like_one_process():
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    alone = [Segmenter().segment(text) for text in texts]
+    parallel = Segmenter(workers=2)
+    try:
+        together = list(parallel.segment_many(texts))
+        assert parallel._pool is not None  # the corpus's 130 kB of distinct lines went to the workers
+    finally:
+        parallel.close()
+    assert together == alone
+
+
+def test_a_line_seen_before_is_labelled_by_its_own_document():
+    # The line cache holds a line's pieces before the document-level pass: "Cuba:" alone is
+    # the detector's guess (not English), inside English it is English, whatever came before.
+    segmenter = Segmenter()
+    english = f"{ENGLISH_CONTEXT}\nCuba:\n{ENGLISH_CONTEXT}"
+    first = [s.lang for s in segmenter.segment(english)]
+    alone = [s.lang for s in segmenter.segment("Cuba:")]
+    again = [s.lang for s in segmenter.segment(english)]
+    assert first == again == ["en", "en", "en"]
+    assert alone != ["en"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -48,10 +49,10 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _segmenter(settings):
+def _segmenter(settings, workers: int = 1):
     from .segment import Segmenter, SegmenterConfig
 
-    return Segmenter(SegmenterConfig(languages=settings.languages, detector=settings.detector))
+    return Segmenter(SegmenterConfig(languages=settings.languages, detector=settings.detector), workers=workers)
 
 
 def _read_inputs(paths: list[str]):
@@ -86,28 +87,54 @@ def detect(
     detector: DetectorOption = None,
 ) -> None:
     """Split texts into single-language segments and show them."""
-    segmenter = _segmenter(_settings(languages=languages_option, detector=detector))
+    # Documents are split in batches, their lines classified by one process per core.
+    segmenter = _segmenter(_settings(languages=languages_option, detector=detector), workers=os.cpu_count() or 1)
     failures = 0
     console = None
     if not as_json:
         from rich.console import Console
 
         console = Console()
-    for document, error in _read_inputs(paths):
-        if document is None:
-            failures += 1
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-            continue
-        for warning in document.warnings:
-            typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
-        document = segmenter.segment_document(document)
-        if as_json:
-            sys.stdout.write(json.dumps(detection_record(document), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        else:
-            console.print(_segment_table(document, console.width))
+
+    def readable():
+        nonlocal failures
+        for document, error in _read_inputs(paths):
+            if document is None:
+                failures += 1
+                typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+                continue
+            for warning in document.warnings:
+                typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+            yield document
+
+    try:
+        for batch in _batches(readable()):
+            for document, segments in zip(batch, segmenter.segment_many(document.text for document in batch)):
+                document = document.with_segments(segments)
+                if as_json:
+                    sys.stdout.write(json.dumps(detection_record(document), ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    console.print(_segment_table(document, console.width))
+    finally:
+        segmenter.close()
     if failures:
         raise typer.Exit(1)
+
+
+def _batches(documents, chars: int = 1_000_000):
+    """Lists of documents of about ``chars`` characters (a document from stdin comes alone:
+    its output should not wait for more)."""
+    batch: list = []
+    size = 0
+    for document in documents:
+        batch.append(document)
+        size += len(document.text)
+        if size >= chars or document.path == "-":
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 @app.command()
@@ -248,9 +275,12 @@ def translate(
     if executor not in ("local", "ray"):
         _fail(f"--executor: choose local or ray, not {executor!r}")
     inputs = [Path(p) for p in paths] if paths else [settings.corpus]
-    segmenter = _segmenter(settings)
-    with _RichProgress() as progress:
-        summary = translate_corpus(inputs, run, segmenter=segmenter, progress=progress)
+    segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
+    try:
+        with _RichProgress() as progress:
+            summary = translate_corpus(inputs, run, segmenter=segmenter, progress=progress)
+    finally:
+        segmenter.close()
     _print_summary(summary, settings.translations, settings.models_dir)
     if summary.errors:
         raise typer.Exit(1)

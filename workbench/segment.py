@@ -201,16 +201,24 @@ class Segmenter:
             pieces = self._split_phrases(line, pieces)
         return pieces
 
-    def _classify_in_workers(self, lines: list[str]) -> list[list[_Piece]]:
-        if self._pool is None:
-            import concurrent.futures
-            import multiprocessing
+    def start_workers(self) -> None:
+        """Fork the worker processes now (they start on first need otherwise): call it before
+        starting threads, since a process forked while other threads hold locks may hang."""
+        if self.workers <= 1 or self._pool is not None:
+            return
+        import concurrent.futures
+        import multiprocessing
 
-            global _FORKED_FROM
-            self.backend  # noqa: B018 - load the detectors before forking, so workers share them
-            langid.load_backend("py3langid")
-            _FORKED_FROM = self
-            self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        global _FORKED_FROM
+        self.backend  # noqa: B018 - load the detectors before forking, so workers share them
+        langid.load_backend("py3langid")
+        _FORKED_FROM = self
+        self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        # ProcessPoolExecutor forks on first submit: do it here, on this thread.
+        list(self._pool.map(_classify_forked, [[]] * self.workers))
+
+    def _classify_in_workers(self, lines: list[str]) -> list[list[_Piece]]:
+        self.start_workers()
         chunks: list[list[str]] = [[]]
         target = max(sum(map(len, lines)) // (self.workers * 4), 1)
         size = 0
@@ -227,14 +235,18 @@ class Segmenter:
         its script) keeps the main language unless there is evidence a reader would accept:
         names, acronyms and numbers carry no language, and a detector's guess on two words
         of English ("Cuba:", "Article 1", "sin 45") is not evidence."""
-        weight: dict[tuple[str, str], int] = {}
+        # The main language of each script: the most text among sure pieces, or among all
+        # pieces where none is sure.
+        weight: dict[tuple[str, str], tuple[int, int]] = {}
         for _, _, pieces in lines:
             for piece in pieces:
-                if piece.lang != languages.UNDETERMINED and piece.confidence >= self.config.sure:
+                if piece.lang != languages.UNDETERMINED:
                     key = (piece.script, piece.lang)
-                    weight[key] = weight.get(key, 0) + piece.end - piece.start
+                    sure, total = weight.get(key, (0, 0))
+                    length = piece.end - piece.start
+                    weight[key] = (sure + length * (piece.confidence >= self.config.sure), total + length)
         main: dict[str, str] = {}
-        for (script, lang), _ in sorted(weight.items(), key=lambda item: -item[1]):
+        for (script, lang), _ in sorted(weight.items(), key=lambda item: item[1], reverse=True):
             main.setdefault(script, lang)
         for _, _, pieces in lines:
             for piece in pieces:
