@@ -293,8 +293,11 @@ def print_tables(results: list[dict], dev_sets: dict, english_words: int, defaul
         for result in results:
             row = result[key]
             print(
-                f"{result['name']:30} " + " ".join(f"{row[c]:7.2%}" for c in MIXED_COLUMNS) + " | "
-                + " ".join(f"{row[c]:7.2%}" for c in SINGLE_COLUMNS) + f" | {row['ms_per_doc']:6.2f}"
+                f"{result['name']:30} "
+                + " ".join(f"{row[c]:7.2%}" for c in MIXED_COLUMNS)
+                + " | "
+                + " ".join(f"{row[c]:7.2%}" for c in SINGLE_COLUMNS)
+                + f" | {row['ms_per_doc']:6.2f}"
             )
     print(f"\nEnglish precision: foreign segments in English text (align: {english_words} words of English, one sentence per line)")
     print(f"{'system':30} {'align FP':>8} {'/20k words':>10} {'corpus FP':>9} {'corpus foreign found':>20}")
@@ -312,13 +315,17 @@ def print_tables(results: list[dict], dev_sets: dict, english_words: int, defaul
     for low, high in itertools.pairwise(CONFIDENCE_BUCKETS):
         inside = [right for confidence, right in pairs if low <= confidence < high]
         if inside:
-            print(f"  [{low:.2f}, {min(high, 1):.2f}{']' if high > 1 else ')'}: {len(inside):5d} segments, {sum(inside) / len(inside):7.2%} right")
+            print(
+                f"  [{low:.2f}, {min(high, 1):.2f}{']' if high > 1 else ')'}: {len(inside):5d} segments, {sum(inside) / len(inside):7.2%} right"
+            )
     beaten = [
         f"{key}:{column} ({other['name']} {other[key][column]:.2%} > {default_result[key][column]:.2%})"
         for key in DEV_SETS
         for column in MIXED_COLUMNS + SINGLE_COLUMNS
         for other in results
-        if other["name"].startswith("workbench[") and other is not default_result and other[key][column] > default_result[key][column] + 1e-9
+        if other["name"].startswith("workbench[")
+        and other is not default_result
+        and other[key][column] > default_result[key][column] + 1e-9
     ]
     print("columns where a single detector beats the default:", "; ".join(beaten) or "none")
 

@@ -210,7 +210,10 @@ class Py3LangidBackend:
                     counts.extend(visits.values())
             table = np.zeros((len(missing), len(candidates)), dtype=np.float32)
             if feature_ids:
-                weights = np.log1p(np.asarray(counts, dtype=np.float32))[:, None] * self._full.nb_ptc[np.asarray(feature_ids, dtype=np.intp)][:, columns]
+                weights = (
+                    np.log1p(np.asarray(counts, dtype=np.float32))[:, None]
+                    * self._full.nb_ptc[np.asarray(feature_ids, dtype=np.intp)][:, columns]
+                )
                 np.add.at(table, np.asarray(word_index, dtype=np.intp), weights)
             if len(cache) > 200_000:
                 cache.clear()
@@ -366,7 +369,9 @@ class EnsembleBackend:
         second = self._heliport.probabilities(text, candidates) if max(first) < _SURE_ENOUGH else [1.0] * len(candidates)
         letters = foreign_letters(text)
         logits = [
-            math.log(a + 1e-6) + _HELIPORT_WEIGHT * math.log(b + 1e-300) - _FOREIGN_LETTER_COST * len(letters - _LATIN_EXTRAS.get(code, letters))
+            math.log(a + 1e-6)
+            + _HELIPORT_WEIGHT * math.log(b + 1e-300)
+            - _FOREIGN_LETTER_COST * len(letters - _LATIN_EXTRAS.get(code, letters))
             for code, a, b in zip(candidates, first, second)
         ]
         top = max(logits)

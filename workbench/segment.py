@@ -608,7 +608,9 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
             if not first or next_capitalised:
                 continue  # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
         head, hyphen, tail = token.partition("-")
-        if head.lower() in _NAME_PARTICLES and (tail[:1].isupper() or (not hyphen and index + 1 < len(tokens) and tokens[index + 1][:1].isupper())):
+        if head.lower() in _NAME_PARTICLES and (
+            tail[:1].isupper() or (not hyphen and index + 1 < len(tokens) and tokens[index + 1][:1].isupper())
+        ):
             continue  # al-Assad, bin Laden
         words.append(token)
     return words

@@ -117,7 +117,12 @@ DECLARED: tuple[Declared, ...] = (
     ),
     Declared("device", _choice("auto", "cpu", "cuda"), "auto", "Where CTranslate2 runs: auto (CUDA when there is a GPU), cpu or cuda."),
     Declared("threads", _optional_positive_int, None, "CTranslate2 workers on the CPU (default: one per core)."),
-    Declared("detector", _detector, "ensemble", "Language detector: ensemble (py3langid + heliport), py3langid, heliport, fasttext, cld3 or langdetect."),
+    Declared(
+        "detector",
+        _detector,
+        "ensemble",
+        "Language detector: ensemble (py3langid + heliport), py3langid, heliport, fasttext, cld3 or langdetect.",
+    ),
     Declared(
         "languages", _languages, None, "Candidate languages, comma-separated ISO 639-1 codes (default: the 14 the workbench knows best)."
     ),
