@@ -276,6 +276,8 @@ def translate(
         _fail(f"--executor: choose local or ray, not {executor!r}")
     inputs = [Path(p) for p in paths] if paths else [settings.corpus]
     segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
+    if not forced:
+        segmenter.start_workers()  # before the run starts its reader and writer threads
     try:
         with _RichProgress() as progress:
             summary = translate_corpus(inputs, run, segmenter=segmenter, progress=progress)

@@ -249,8 +249,6 @@ def translate_corpus(
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
     segmenter = segmenter or Segmenter()  # its detectors load on first use: not at all with --lang
-    if not settings.force_lang:
-        segmenter.start_workers()  # before this run starts its threads
     try:
         files = iter_input_files(list(paths))
     except InputError as error:
