@@ -268,15 +268,18 @@ def run_system(system, dev_sets: dict, english: list[str], corpus: list) -> dict
     for key, (mixed, single) in dev_sets.items():
         predictions, seconds = timed(system, [doc["text"] for doc in mixed])
         scores = score_mixed(mixed, predictions)
-        single_spans, _ = timed(system, [row["text"] for row in single], repeats=1)
+        # Single segments are not timed: split once, for the labels and their confidence.
+        texts = [row["text"] for row in single]
+        segmented = [system.segmenter.segment(text) for text in texts] if hasattr(system, "segmenter") else None
+        single_spans = [[(s.start, s.end, s.lang) for s in segments] for segments in segmented] if segmented else map(system.spans, texts)
         labels = [majority_label(row["text"], spans) for row, spans in zip(single, single_spans)]
         scores.update(score_single(single, labels))
         scores["ms_per_doc"] = seconds / len(mixed) * 1000
         result[key] = scores
         result[key + "_errors"] = (mixed, predictions, single, labels)
-        if hasattr(system, "segmenter"):
-            for row, label in zip(single, labels):
-                chosen = [s for s in system.segmenter.segment(row["text"]) if s.lang == label]
+        if segmented:
+            for row, label, segments in zip(single, labels, segmented):
+                chosen = [s for s in segments if s.lang == label]
                 weight = sum(s.end - s.start for s in chosen)
                 confidence = sum(s.confidence * (s.end - s.start) for s in chosen) / weight if weight else 0.0
                 result["confidences"].append((confidence, label == row["lang"]))

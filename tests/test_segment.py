@@ -255,15 +255,14 @@ def test_the_sample_corpus_has_no_foreign_segment_outside_its_foreign_stretches(
     marked = json.loads((CORPUS.parent / "bench" / "data" / "corpus_foreign.json").read_text(encoding="utf-8"))
     for path in sorted(CORPUS.glob("*.txt")):
         document = segmenter.segment_document(read_document(path))
-        foreign = [(document.text.index(stretch), lang) for stretch, lang in marked.get(path.name, [])]
-        spans = [(document.text.index(stretch), document.text.index(stretch) + len(stretch)) for stretch, _ in marked.get(path.name, [])]
+        spans = [(start := document.text.index(stretch), start + len(stretch), lang) for stretch, lang in marked.get(path.name, [])]
         invented = [
             (s.text_of(document.text), s.lang)
             for s in document.segments
-            if s.lang not in ("en", "und") and not any(start < s.end and s.start < end for start, end in spans)
+            if s.lang not in ("en", "und") and not any(start < s.end and s.start < end for start, end, _ in spans)
         ]
         assert invented == [], path.name
-        for start, lang in foreign:
+        for start, _, lang in spans:
             assert any(s.start <= start < s.end and s.lang == lang for s in document.segments), (path.name, start, lang)
 
 

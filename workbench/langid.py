@@ -400,10 +400,9 @@ def letters_against(lang: str, other: str, text: str) -> bool:
 
     The evidence a reader sees at once: "ş" cannot be English, "ї" cannot be Russian.
     """
-    letters = {char for char in text.lower() if char.isalpha()}
+    letters = foreign_letters(text)  # a-z tells nothing in any of these scripts
     if lang in _LATIN_EXTRAS and other in _LATIN_EXTRAS:
-        beyond = {char for char in letters if not "a" <= char <= "z"}
-        telling = beyond - _LATIN_EXTRAS[lang]
+        telling = letters - _LATIN_EXTRAS[lang]
         return bool(telling) and telling <= _LATIN_EXTRAS[other]
     own = _OWN_LETTERS.get(other)
     return own is not None and bool(letters & own) and not letters & _OWN_LETTERS.get(lang, set())

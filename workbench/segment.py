@@ -261,10 +261,11 @@ class Segmenter:
         if len(words) >= self.config.long_words:
             return True
         candidates = self._candidates.get(piece.script, ())
-        detection = langid.detect(" ".join(words), candidates, self.backend) if words else None
+        said = " ".join(words)
+        detection = langid.detect(said, candidates, self.backend) if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
             return False  # its own words read as the main language: "Nadia Briante and Eliza Funes"
-        if words and langid.letters_against(main, piece.lang, " ".join(words)):
+        if words and langid.letters_against(main, piece.lang, said):
             return True
         # Capitalised words may be names or a heading in title case; their letters tell only
         # when most of them carry letters the main language never writes
