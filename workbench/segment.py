@@ -54,6 +54,8 @@ _PARALLEL_CHARS = 100_000
 _SEEN_LINES = 100_000
 _SEEN_LENGTH = 1_000
 _FORKED_FROM: Segmenter | None = None
+# log10: a capitalised word 300 times more frequent in the piece's language than in the main one.
+_TELLING_WORD = 2.5
 
 
 def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
@@ -87,6 +89,11 @@ class SegmenterConfig:
     very_sure: float = 0.8
     # ...or at least this many such words, where the detector's answer stands on its own.
     long_words: int = 6
+    # ...or its words, names included, are this much likelier (log10) as common words of the
+    # piece's language than of the main one ("Articolo 18", "Madde 22"); at or below
+    # -lexicon_against they read as the main language and the piece keeps it.
+    lexicon_for: float = 2.0
+    lexicon_against: float = 1.0
 
 
 @dataclass
@@ -257,9 +264,14 @@ class Segmenter:
 
     def _evidence_for(self, piece: _Piece, main: str) -> bool:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?"""
-        words = language_words(piece.text, piece.opens_sentence)
+        words, names, links = _words_and_names(piece.text, piece.opens_sentence)
         if len(words) >= self.config.long_words:
             return True
+        lexicon = self._lexicon_evidence(piece, main, [word for i, word in enumerate(words) if i not in links], names + [words[i] for i in links])
+        if lexicon is not None and lexicon >= self.config.lexicon_for:
+            return True
+        if lexicon is not None and lexicon <= -self.config.lexicon_against:
+            return False
         candidates = self._candidates.get(piece.script, ())
         said = " ".join(words)
         detection = langid.detect(said, candidates, self.backend) if words else None
@@ -267,17 +279,34 @@ class Segmenter:
             return False  # its own words read as the main language: "Nadia Briante and Eliza Funes"
         if words and langid.letters_against(main, piece.lang, said):
             return True
-        # Capitalised words may be names or a heading in title case; their letters tell only
-        # when most of them carry letters the main language never writes
-        # ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor").
+        # Capitalised words may be names or a heading in title case. They tell only when at
+        # least three, and most of them, are no English (main-language) words: letters it never
+        # writes ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor"), or common words of
+        # the piece's language that English text almost never uses, 300 times rarer
+        # ("Declaração dos Direitos Humanos"); a person's name is seldom three such words.
         capitalised = [word for word in _WORD.findall(piece.text) if word[:1].isupper() and not word.isupper()]
-        telling = [word for word in capitalised if langid.letters_against(main, piece.lang, word)]
+        telling = [
+            word
+            for word in capitalised
+            if langid.letters_against(main, piece.lang, word) or (langid.word_evidence(word, piece.lang, main) or 0.0) >= _TELLING_WORD
+        ]
         if len(telling) >= 3 and len(telling) * 2 > len(capitalised):
             return True
         if detection is None:
             return False
         needed = self.config.sure if piece.quoted else self.config.very_sure
         return detection.lang == piece.lang and detection.confidence >= needed
+
+    @staticmethod
+    def _lexicon_evidence(piece: _Piece, main: str, words: list[str], names: list[str]) -> float | None:
+        """``langid.lexicon_evidence`` of the piece's language over ``main``. Names count only
+        against it: "Castañeda" is a common word in Spanish text and still no evidence of
+        Spanish in an English list of names; an English "General" is evidence of English."""
+        full = langid.lexicon_evidence(words, piece.lang, main)
+        against = [langid.word_evidence(name, piece.lang, main) for name in names]
+        if full is None and (not against or None in against):
+            return None
+        return (full or 0.0) + sum(min(0.0, evidence or 0.0) for evidence in against)
 
     # -- layer 2 and 3: pieces of a line ------------------------------------------------
 
@@ -586,11 +615,19 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
     words, unless a sentence's lone first word), not acronyms, numbers, code, addresses or
     formulae. A line in capitals ("CUBA - URGENT") is read in lower case. ``opens_sentence``:
     whether ``text`` starts a sentence (a lone capitalised first word is then no name)."""
+    return _words_and_names(text, opens_sentence)[0]
+
+
+def _words_and_names(text: str, opens_sentence: bool) -> tuple[list[str], list[str], list[int]]:
+    """``language_words``, the names set aside, and the
+    positions among the words of short links between capitalised words ("da", "and")."""
     raw = text.split()
     tokens = [token.strip(_EDGE_PUNCTUATION) for token in raw]
     letters = [char for char in text if char.isalpha()]
     shouting = len(letters) > 3 and sum(char.isupper() for char in letters) >= 0.8 * len(letters)
-    words = []
+    words: list[str] = []
+    names: list[str] = []
+    links: list[int] = []
     for index, token in enumerate(tokens):
         if not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token):
             continue
@@ -605,16 +642,29 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
             before = raw[index - 1].rstrip(_CLOSERS) if index else ""
             first = before[-1:] in _TERMINATORS + ":;" if before else opens_sentence
             ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
-            next_capitalised = not ends_sentence and index + 1 < len(tokens) and tokens[index + 1][:1].isupper()
+            following = tokens[index + 1 : index + 3]
+            # followed by a capitalised word, or by a short link and one ("Lula da Silva")
+            next_capitalised = not ends_sentence and bool(following) and (
+                following[0][:1].isupper() or (len(following) == 2 and _links_names(following[0], following[1]))
+            )
             if not first or next_capitalised:
-                continue  # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
+                # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
+                names.append(token)
+                continue
         head, hyphen, tail = token.partition("-")
         if head.lower() in _NAME_PARTICLES and (
             tail[:1].isupper() or (not hyphen and index + 1 < len(tokens) and tokens[index + 1][:1].isupper())
         ):
             continue  # al-Assad, bin Laden
+        if 0 < index < len(tokens) - 1 and tokens[index - 1][:1].isupper() and _links_names(token, tokens[index + 1]):
+            links.append(len(words))  # a short link between capitalised words: "Lula da Silva", "Plaza de Mayo"
         words.append(token)
-    return words
+    return words, names, links
+
+
+def _links_names(word: str, following: str) -> bool:
+    """``word`` is a short lowercase link before a capitalised name: "da" in "Lula da Silva"."""
+    return len(word) <= 3 and word.islower() and following[:1].isupper() and not following.isupper()
 
 
 # Lowercase links inside names: "Hayat Tahrir al-Sham", "Abu Bakr al-Baghdadi", "bin Laden".
