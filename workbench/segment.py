@@ -267,7 +267,9 @@ class Segmenter:
         words, names, links = _words_and_names(piece.text, piece.opens_sentence)
         if len(words) >= self.config.long_words:
             return True
-        lexicon = self._lexicon_evidence(piece, main, [word for i, word in enumerate(words) if i not in links], names + [words[i] for i in links])
+        lexicon = self._lexicon_evidence(
+            piece, main, [word for i, word in enumerate(words) if i not in links], names + [words[i] for i in links]
+        )
         if lexicon is not None and lexicon >= self.config.lexicon_for:
             return True
         if lexicon is not None and lexicon <= -self.config.lexicon_against:
@@ -644,8 +646,10 @@ def _words_and_names(text: str, opens_sentence: bool) -> tuple[list[str], list[s
             ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
             following = tokens[index + 1 : index + 3]
             # followed by a capitalised word, or by a short link and one ("Lula da Silva")
-            next_capitalised = not ends_sentence and bool(following) and (
-                following[0][:1].isupper() or (len(following) == 2 and _links_names(following[0], following[1]))
+            next_capitalised = (
+                not ends_sentence
+                and bool(following)
+                and (following[0][:1].isupper() or (len(following) == 2 and _links_names(following[0], following[1])))
             )
             if not first or next_capitalised:
                 # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
