@@ -3,13 +3,15 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
+from workbench import langid
 from workbench.document import read_document
-from workbench.segment import Segmenter, SegmenterConfig, language_words, split_sentences
+from workbench.segment import Segmenter, SegmenterConfig, _max_runs, language_words, split_sentences
 
 TITLE_LANGS = ["tr", "en", "ar", "fa", "it", "el", "ku", "hy", "es", "fr", "pt"]
 
@@ -320,3 +322,40 @@ def test_a_line_seen_before_is_labelled_by_its_own_document():
     again = [s.lang for s in segmenter.segment(english)]
     assert first == again == ["en", "en", "en"]
     assert alone != ["en"]
+
+
+def test_py3langid_in_batches_scores_like_py3langid_text_by_text():
+    # probabilities_many walks py3langid's automaton in numpy; py3langid's own walk is the reference.
+    backend = langid.load_backend("py3langid")
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    lines = [langid.detection_text(line) for text in texts for line in text.splitlines() if line.strip()]
+    lines += ["Bend", "ГЕНЕРАЛЬНА АСАМБЛЕЯ", "x", "Ez baş im."]  # no feature at all; shouting; short
+    lines.append("ここにある。ありがとう。")  # Japanese: features of six bytes, the automaton's deepest
+    from py3langid.langid import visit_counts
+
+    encoded = [line.encode("utf-8") for line in lines]
+    index, features, counts = backend._features(encoded)
+    found = [{} for _ in lines]
+    for position, feature, count in zip(index.tolist(), features.tolist(), counts.tolist()):
+        found[position][feature] = count
+    model = backend._full
+    assert found == [dict(visit_counts(model.tk_nextmove, model._rowbase, model.tk_output, line) or {}) for line in encoded]
+    for candidates in [("en", "tr", "ku", "es", "pt", "it", "fr", "de"), ("ru", "uk"), ("ar", "fa")]:
+        batched = backend.probabilities_many(lines, candidates)
+        for line, row in zip(lines, batched):
+            assert row == pytest.approx(backend.probabilities(line, candidates), abs=1e-3), line
+
+
+def test_max_runs_of_many_stretches_at_once_match_kadane_one_by_one():
+    rng = np.random.default_rng(7)
+    lengths = rng.integers(1, 12, size=200)
+    margins = rng.normal(-1.0, 4.0, size=int(lengths.sum()))
+    expected, start = [], 0
+    for length in lengths:
+        best = run = 0.0
+        for margin in margins[start : start + length]:
+            run = max(0.0, run + margin)
+            best = max(best, run)
+        expected.append(best)
+        start += length
+    assert _max_runs(margins, lengths) == pytest.approx(expected)

@@ -162,20 +162,30 @@ class FastTextBackend:
 
 
 class Py3LangidBackend:
-    """py3langid (langid.py's model, shipped in its wheel), restricted per candidate set."""
+    """py3langid (langid.py's model, shipped in its wheel), restricted per candidate set.
+
+    ``probabilities_many`` scores many texts at once: the model's byte-level automaton is
+    walked for every position of every text together in numpy (the automaton's states are
+    byte strings of at most six bytes, so six vectorised steps from the start state reach
+    the state a walk through the whole text would be in), then one sparse sum per text.
+    Same numbers as py3langid's own walk (tested), four times faster per byte and without
+    the per-call cost that dominates on sentences."""
 
     name = "py3langid"
 
     def __init__(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
-
-        self._visit_counts = visit_counts
+        import numpy as np
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         self._full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._by_candidates: dict[tuple[str, ...], object] = {}
         self._known = set(self._full.nb_classes)
         self._columns: dict[tuple[str, ...], object] = {}
         self._word_cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
+        self._next_state = np.frombuffer(self._full.tk_nextmove, dtype=np.dtype(self._full.tk_nextmove.typecode))
+        self._row_base = np.asarray(self._full._rowbase, dtype=np.int64)
+        self._output = np.asarray(self._full.tk_output, dtype=np.int64)
+        self._depth = _automaton_depth(self._next_state, self._row_base)
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         usable = tuple(code for code in candidates if code in self._known)
@@ -188,38 +198,112 @@ class Py3LangidBackend:
             self._by_candidates[usable] = identifier
         return _renormalised(dict(identifier.rank(text)), candidates)
 
+    def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
+        """``probabilities`` of each text, computed together."""
+        import numpy as np
+
+        columns, known = self._columns_of(candidates)
+        if not known.any() or not texts:
+            return [[0.0] * len(candidates) for _ in texts]
+        encoded = [_py3langid_bytes(text) for text in texts]
+        index, features, counts = self._features(encoded)
+        scores = np.zeros((len(texts), len(candidates)), dtype=np.float32)
+        scored = self._summed(scores, index, features, counts, columns)
+        # A text with no feature is uniform (py3langid abstains), not the class prior.
+        scores[scored] += self._full._full_model[1][columns]
+        lengths = np.fromiter(map(len, encoded), dtype=np.float32, count=len(encoded))
+        scores /= np.sqrt(np.maximum(lengths, 1))[:, None]
+        scores[:, ~known] = -np.inf
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores.tolist()
+
+    def _columns_of(self, candidates: tuple[str, ...]):
+        import numpy as np
+
+        cached = self._columns.get(candidates)
+        if cached is None:
+            classes = self._full._full_model[2]
+            index = {code: i for i, code in reversed(list(enumerate(classes)))}  # first column of a code
+            cached = self._columns[candidates] = (
+                np.array([index.get(code, 0) for code in candidates]),
+                np.array([code in index for code in candidates]),
+            )
+        return cached
+
+    def _summed(self, table, index, features, counts, columns):
+        """Add each text's log1p(count)-weighted feature rows into ``table``; returns the rows
+        that had a feature. ``index`` comes sorted from ``_features``."""
+        import numpy as np
+
+        if not len(index):
+            return index
+        rows, starts = np.unique(index, return_index=True)
+        weighted = np.log1p(counts.astype(np.float32))[:, None] * self._full._full_model[0][features][:, columns]
+        table[rows] += np.add.reduceat(weighted, starts, axis=0)
+        return rows
+
+    def _features(self, encoded: list[bytes]):
+        """(text index, feature id, count) for every feature the automaton emits."""
+        import numpy as np
+
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.int64)
+        size = len(data)
+        offset = np.arange(size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        state = np.zeros(size, dtype=np.int64)
+        for back in range(self._depth - 1, -1, -1):
+            moved = self._next_state[self._row_base[state] + data[np.maximum(np.arange(size) - back, 0)]]
+            state = np.where(offset >= back, moved, state)
+        found = self._output[state]
+        keep = found >= 0
+        keys = np.repeat(np.arange(len(encoded), dtype=np.int64), lengths)[keep] * len(self._output) + found[keep]
+        keys, counts = np.unique(keys, return_counts=True)
+        return keys // len(self._output), keys % len(self._output), counts
+
     def word_log_likelihoods(self, words: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
         """Naive-Bayes log-likelihood of each word under each candidate (one row per word)."""
         import numpy as np
 
-        columns = self._columns.get(candidates)
-        if columns is None:
-            index = {code: i for i, code in enumerate(self._full.nb_classes)}
-            columns = self._columns[candidates] = np.array([index.get(code, 0) for code in candidates])
         cache = self._word_cache
         missing = [word for word in dict.fromkeys(words) if (word, candidates) not in cache]
         if missing:
-            # One matrix product for every new word of the sentence, not one per word.
-            word_index, feature_ids, counts = [], [], []
-            for position, word in enumerate(missing):
-                encoded = (" " + word.lower() + " ").encode("utf-8")
-                visits = self._visit_counts(self._full.tk_nextmove, self._full._rowbase, self._full.tk_output, encoded)
-                if visits:
-                    word_index.extend([position] * len(visits))
-                    feature_ids.extend(visits.keys())
-                    counts.extend(visits.values())
+            columns, _ = self._columns_of(candidates)
+            index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in missing])
             table = np.zeros((len(missing), len(candidates)), dtype=np.float32)
-            if feature_ids:
-                weights = (
-                    np.log1p(np.asarray(counts, dtype=np.float32))[:, None]
-                    * self._full.nb_ptc[np.asarray(feature_ids, dtype=np.intp)][:, columns]
-                )
-                np.add.at(table, np.asarray(word_index, dtype=np.intp), weights)
+            self._summed(table, index, features, counts, columns)
             if len(cache) > 200_000:
                 cache.clear()
             for word, row in zip(missing, table.tolist()):
                 cache[(word, candidates)] = row
         return [cache[(word, candidates)] for word in words]
+
+
+def _py3langid_bytes(text: str) -> bytes:
+    """The bytes py3langid scores (its ``_encode``)."""
+    if text.isupper():
+        text = text.lower()
+    return unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
+
+
+def _automaton_depth(next_state, row_base) -> int:
+    """The longest byte string an automaton state stands for: a breadth-first walk."""
+    import numpy as np
+
+    seen = np.zeros(len(row_base), dtype=bool)
+    seen[0] = True
+    frontier = np.array([0])
+    depth = 0
+    bytes_ = np.arange(256)
+    while True:
+        targets = next_state[row_base[frontier][:, None] + bytes_].ravel()
+        fresh = targets[~seen[targets]]
+        if not len(fresh):
+            return depth
+        seen[fresh] = True
+        frontier = np.unique(fresh)
+        depth += 1
 
 
 class LangdetectBackend:
@@ -363,7 +447,13 @@ class EnsembleBackend:
         self._heliport = load_backend("heliport")
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
-        first = self._py3langid.probabilities(text, candidates)
+        return self._combined(text, candidates, self._py3langid.probabilities(text, candidates))
+
+    def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
+        firsts = self._py3langid.probabilities_many(texts, candidates)
+        return [self._combined(text, candidates, first) for text, first in zip(texts, firsts)]
+
+    def _combined(self, text: str, candidates: tuple[str, ...], first: list[float]) -> list[float]:
         # When py3langid is this sure, heliport's vote (weighted 0.1) has not changed the
         # answer once on the two development sets (1,580 such pieces): skip it, half the cost.
         second = self._heliport.probabilities(text, candidates) if max(first) < _SURE_ENOUGH else [1.0] * len(candidates)
@@ -382,7 +472,7 @@ class EnsembleBackend:
 
 def foreign_letters(text: str) -> set[str]:
     """The letters of ``text`` beyond a-z, lower-cased."""
-    return {char for char in text.lower() if char.isalpha() and not "a" <= char <= "z"}
+    return {char for char in set(text.lower()) if char.isalpha() and not "a" <= char <= "z"}
 
 
 # Letters that tell languages of one non-Latin script apart: Ukrainian writes і ї є ґ and
@@ -408,15 +498,16 @@ def letters_against(lang: str, other: str, text: str) -> bool:
     return own is not None and bool(letters & own) and not letters & _OWN_LETTERS.get(lang, set())
 
 
-# Word frequencies from wordfreq. The piece's language is looked up in its "small" list
-# (words of at least one per million: 30-60k per language, a few MB each); the language it
-# is weighed against in its "large" list where there is one (down to ten per billion), so
-# that names English writes about ("Martínez", "Erdoğan") are not mistaken for foreign
-# vocabulary. A word missing from a list is taken at ten per billion (zipf 1).
+# Word frequencies from wordfreq: "small" lists (words of at least one per million, 30-60k
+# per language; all twelve load in 0.15 s and 40 MB), and English's "large" one (down to
+# ten per billion; 0.1 s, 30 MB) when English is the language a piece is weighed against,
+# so that names English text writes about ("Martínez", "Erdoğan") are not taken for
+# foreign vocabulary. (The other large lists cost up to 0.4 s and 100 MB each.) A word
+# missing from a list is taken at ten per billion (zipf 1).
 _UNLISTED_ZIPF = 1.0
 _WORD_EVIDENCE_CAP = 3.0
 _WORDLIST_LANGUAGES = frozenset("ar de el en es fa fr it pt ru tr uk".split())
-_LARGE_WORDLISTS = frozenset("ar de en es fr it pt ru uk".split())
+_LARGE_WORDLISTS = frozenset({"en"})
 
 
 def word_evidence(word: str, lang: str, other: str) -> float | None:
@@ -431,6 +522,18 @@ def word_evidence(word: str, lang: str, other: str) -> float | None:
     theirs = wordfreq.zipf_frequency(word, other, wordlist="large" if other in _LARGE_WORDLISTS else "small")
     ratio = max(own, _UNLISTED_ZIPF) - max(theirs, _UNLISTED_ZIPF)
     return max(-_WORD_EVIDENCE_CAP, min(_WORD_EVIDENCE_CAP, ratio))
+
+
+def load_word_lists(codes: tuple[str, ...]) -> None:
+    """Load the word lists of ``codes`` now (they load on first use otherwise): before
+    forking worker processes, so that they share them."""
+    import wordfreq
+
+    for code in codes:
+        if code in _WORDLIST_LANGUAGES:
+            wordfreq.get_frequency_dict(code, wordlist="small")
+        if code in _LARGE_WORDLISTS:
+            wordfreq.get_frequency_dict(code, wordlist="large")
 
 
 def lexicon_evidence(words: list[str], lang: str, other: str) -> float | None:
@@ -479,6 +582,21 @@ def detect(text: str, candidates: tuple[str, ...], backend: Backend) -> Detectio
         return Detection(languages.UNDETERMINED, 0.0)
     best = max(range(len(candidates)), key=probs.__getitem__)
     return Detection(candidates[best], probs[best], tuple(zip(candidates, probs)))
+
+
+def detect_many(texts: list[str], candidates: tuple[str, ...], backend: Backend) -> list[Detection]:
+    """``detect`` for each text; one call for all of them where the backend can batch."""
+    many = getattr(backend, "probabilities_many", None)
+    if many is None or len(candidates) < 2:
+        return [detect(text, candidates, backend) for text in texts]
+    cleaned = [detection_text(text) for text in texts]
+    todo = [index for index, text in enumerate(cleaned) if any(map(str.isalpha, text))]
+    detections = [Detection(languages.UNDETERMINED, 0.0)] * len(texts)
+    for index, probs in zip(todo, many([cleaned[index] for index in todo], candidates)):
+        if any(probs):
+            best = max(range(len(candidates)), key=probs.__getitem__)
+            detections[index] = Detection(candidates[best], probs[best], tuple(zip(candidates, probs)))
+    return detections
 
 
 def language_probabilities(text: str) -> dict[str, float]:

@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import langid, languages
 from .document import Document, Segment
 
@@ -61,7 +63,7 @@ _TELLING_WORD = 2.5
 def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
     """In a worker process: classify with the Segmenter the pool was forked from."""
     assert _FORKED_FROM is not None
-    return [_FORKED_FROM._classify_line(line) for line in lines]
+    return _FORKED_FROM._classify_lines(lines)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class _Piece:
     phrase: bool = False  # quoted, bracketed or found inside a sentence
     quoted: bool = False  # quoted or bracketed
     opens_sentence: bool = True  # its first word is a sentence's (capitalised anyway)
+    mixed: bool = True  # may hold a phrase in another language (``_score_words``)
     lang: str = languages.UNDETERMINED
     confidence: float = 0.0
     words: int = 0
@@ -190,7 +193,7 @@ class Segmenter:
         if self.workers > 1 and sum(map(len, distinct)) >= _PARALLEL_CHARS:
             fresh = self._classify_in_workers(distinct)
         else:
-            fresh = [self._classify_line(line) for line in distinct]
+            fresh = self._classify_lines(distinct)
         if len(self._seen) > _SEEN_LINES:
             self._seen.clear()
         for line, pieces in zip(distinct, fresh):
@@ -200,13 +203,28 @@ class Segmenter:
                 results[index] = pieces
         return results  # type: ignore[return-value]
 
-    def _classify_line(self, line: str) -> list[_Piece]:
-        pieces = self._pieces_of_line(line, langid.script_string(line), 0, len(line))
-        for piece in pieces:
-            self._classify(line, piece)
-        if self.config.find_phrases and pieces:
-            pieces = self._split_phrases(line, pieces)
-        return pieces
+    def _classify_lines(self, lines: list[str]) -> list[list[_Piece]]:
+        """Each line's pieces, classified: the pieces of all lines go to the detector together,
+        one batch per candidate set (the detector's cost is mostly per call)."""
+        lined = [self._pieces_of_line(line, langid.script_string(line), 0, len(line)) for line in lines]
+        batches: dict[tuple[str, ...], list[_Piece]] = {}
+        for line, pieces in zip(lines, lined):
+            for piece in pieces:
+                piece.text = line[piece.start : piece.end]
+                piece.words = len(piece.text.split())
+                candidates = self._candidates.get(piece.script, ())
+                if piece.script == "Zyyy" or not candidates:
+                    piece.lang, piece.confidence = languages.UNDETERMINED, 0.0
+                else:
+                    batches.setdefault(candidates, []).append(piece)
+        for candidates, pieces in batches.items():
+            for piece, detection in zip(pieces, langid.detect_many([piece.text for piece in pieces], candidates, self.backend)):
+                piece.lang, piece.confidence = detection.lang, detection.confidence
+                piece.probabilities = dict(detection.probabilities)
+        if self.config.find_phrases:
+            self._score_words(lined)
+            lined = [self._split_phrases(line, pieces) if pieces else pieces for line, pieces in zip(lines, lined)]
+        return lined
 
     def start_workers(self) -> None:
         """Fork the worker processes now (they start on first need otherwise): call it before
@@ -219,6 +237,7 @@ class Segmenter:
         global _FORKED_FROM
         self.backend  # noqa: B018 - load the detectors before forking, so workers share them
         langid.load_backend("py3langid")
+        langid.load_word_lists(self.config.languages)
         _FORKED_FROM = self
         self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         # ProcessPoolExecutor forks on first submit: do it here, on this thread.
@@ -369,25 +388,44 @@ class Segmenter:
 
     # -- layer 4: classification ---------------------------------------------------------
 
-    def _classify(self, text: str, piece: _Piece) -> None:
-        piece_text = text[piece.start : piece.end]
-        piece.text = piece_text
-        piece.words = len(piece_text.split())
-        candidates = self._candidates.get(piece.script, ())
-        if piece.script == "Zyyy" or not candidates:
-            piece.lang, piece.confidence = languages.UNDETERMINED, 0.0
-            return
-        detection = langid.detect(piece_text, candidates, self.backend)
-        piece.lang, piece.confidence = detection.lang, detection.confidence
-        piece.probabilities = dict(detection.probabilities)
-
     # -- layer 4b: unquoted foreign phrases inside a sentence ----------------------------
+
+    def _phrase_candidates(self, piece: _Piece) -> tuple[str, ...] | None:
+        """The candidates to look for phrases in ``piece`` among, or None not to look."""
+        candidates = self._candidates.get(piece.script, ())
+        if piece.phrase or piece.words < 4 or len(candidates) < 2 or piece.lang not in candidates or not piece.mixed:
+            return None
+        return candidates
+
+    def _score_words(self, lined: list[list[_Piece]]) -> None:
+        """Score the words of every sentence in one batch per candidate set, and mark the
+        sentences where a run of words favours another language by more than two switches
+        (Kadane's maximum run, all sentences at once): only those are searched for phrases."""
+        sentences: dict[tuple[str, ...], list[tuple[_Piece, list[str]]]] = {}
+        for pieces in lined:
+            for piece in pieces:
+                candidates = self._phrase_candidates(piece)
+                if candidates is not None:
+                    sentences.setdefault(candidates, []).append((piece, _WORD.findall(piece.text)))
+        scorer = langid.load_backend("py3langid")
+        for candidates, batch in sentences.items():
+            lengths = np.array([len(words) for _, words in batch])
+            rows = np.asarray(scorer.word_log_likelihoods([word for _, words in batch for word in words], candidates))
+            if not len(rows):
+                continue
+            main = np.repeat([candidates.index(piece.lang) for piece, _ in batch], lengths)
+            everywhere = np.arange(len(rows))
+            others = rows.copy()
+            others[everywhere, main] = -np.inf
+            runs = _max_runs(others.max(axis=1) - rows[everywhere, main], lengths)
+            for (piece, _), run in zip(batch, runs):
+                piece.mixed = bool(run >= 2 * self.config.switch_cost)
 
     def _split_phrases(self, text: str, pieces: list[_Piece]) -> list[_Piece]:
         result: list[_Piece] = []
         for piece in pieces:
-            candidates = self._candidates.get(piece.script, ())
-            if piece.phrase or piece.words < 4 or len(candidates) < 2 or piece.lang not in candidates:
+            candidates = self._phrase_candidates(piece)
+            if candidates is None:
                 result.append(piece)
                 continue
             result.extend(self._phrases_in(text, piece, candidates))
@@ -686,16 +724,30 @@ def _is_name_particle(text: str, start: int, end: int) -> bool:
     return after[:1] == " " and after[1:2].isupper()
 
 
+def _max_runs(margins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The largest sum of consecutive ``margins`` (or 0) within each of the consecutive
+    stretches of ``lengths``: Kadane's algorithm as prefix sums minus their running minimum,
+    every stretch at once (each stretch shifted below the ones before, so that the running
+    minimum starts afresh)."""
+    padded = lengths + 1  # a zero before each stretch: its prefix sums start from its own base
+    starts = np.cumsum(padded) - padded
+    values = np.zeros(int(padded.sum()))
+    inside = np.ones(len(values), dtype=bool)
+    inside[starts] = False
+    values[inside] = margins
+    sums = np.cumsum(values)
+    shifted = sums - np.repeat(np.arange(len(lengths)), padded) * (sums.max() - sums.min() + 1.0)
+    return np.maximum.reduceat(shifted - np.minimum.accumulate(shifted), starts)
+
+
 def _viterbi(rows: list[list[float]], main: int, switch_cost: float) -> list[int]:
     """Most likely language per word, paying ``switch_cost`` per change; starts and ends in ``main``."""
     # Quick exit: no stretch of words favours another language by two switches' cost
     # (Kadane's maximum run), so the whole sentence stays in ``main``.
-    best_run = run = 0.0
-    for row in rows:
-        main_score = row[main]
-        margin = max(value for index, value in enumerate(row) if index != main) - main_score
-        run = max(0.0, run + margin)
-        best_run = max(best_run, run)
+    table = np.asarray(rows)
+    others = np.delete(table, main, axis=1)
+    running = np.concatenate(([0.0], np.cumsum(others.max(axis=1) - table[:, main])))
+    best_run = float((running - np.minimum.accumulate(running)).max())
     if best_run < 2 * switch_cost:  # a run in another language pays two switches
         return [main] * len(rows)
     states = len(rows[0])
