@@ -16,7 +16,7 @@ punctuation fall between segments.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import itertools
 import math
 import re
@@ -64,6 +64,14 @@ def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
     """In a worker process: classify with the Segmenter the pool was forked from."""
     assert _FORKED_FROM is not None
     return _FORKED_FROM._classify_lines(lines)
+
+
+def _segment_forked(texts: list[str]) -> list[list[Segment]]:
+    """In a worker process: segment whole documents with the Segmenter the pool was forked
+    from (its own copy, which must not start workers of its own)."""
+    assert _FORKED_FROM is not None
+    _FORKED_FROM.workers = 1
+    return list(_FORKED_FROM._segment_batch(texts))
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,13 @@ class Segmenter:
             self._pool = None
 
     def _segment_batch(self, texts: list[str]) -> Iterator[list[Segment]]:
+        if self.workers > 1 and len(texts) >= 2 * self.workers and sum(map(len, texts)) >= _PARALLEL_CHARS:
+            # Many documents: each worker segments whole documents, so that finding their main
+            # language and merging is shared out too. (One large document shares out its lines.)
+            self.start_workers()
+            for segmented in self._pool.map(_segment_forked, _chunks(texts, self.workers * 4)):
+                yield from segmented
+            return
         bounds = [[(m.start(), m.end()) for m in _LINE.finditer(text)] for text in texts]
         classified = iter(self._classified_lines([text[a:b] for text, spans in zip(texts, bounds) for a, b in spans]))
         for text, spans in zip(texts, bounds):
@@ -170,7 +185,7 @@ class Segmenter:
             for line_start, line_end in spans:
                 pieces = next(classified)
                 if pieces:
-                    shifted = [dataclasses.replace(piece, start=piece.start + line_start, end=piece.end + line_start) for piece in pieces]
+                    shifted = [_shifted(piece, line_start) for piece in pieces]
                     lines.append((line_start, line_end, shifted))
             self._keep_main_language(lines)
             segments: list[Segment] = []
@@ -245,16 +260,7 @@ class Segmenter:
 
     def _classify_in_workers(self, lines: list[str]) -> list[list[_Piece]]:
         self.start_workers()
-        chunks: list[list[str]] = [[]]
-        target = max(sum(map(len, lines)) // (self.workers * 4), 1)
-        size = 0
-        for line in lines:
-            if size >= target:
-                chunks.append([])
-                size = 0
-            chunks[-1].append(line)
-            size += len(line)
-        return [pieces for chunk in self._pool.map(_classify_forked, chunks) for pieces in chunk]
+        return [pieces for chunk in self._pool.map(_classify_forked, _chunks(lines, self.workers * 4)) for pieces in chunk]
 
     def _keep_main_language(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
         """A piece the detector puts in another language than the document's main one (in
@@ -283,7 +289,7 @@ class Segmenter:
 
     def _evidence_for(self, piece: _Piece, main: str) -> bool:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?"""
-        words, names, links = _words_and_names(piece.text, piece.opens_sentence)
+        words, names, links = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
         if len(words) >= self.config.long_words:
             return True
         lexicon = self._lexicon_evidence(
@@ -505,6 +511,27 @@ class Segmenter:
 # -- helpers ------------------------------------------------------------------------------
 
 
+def _shifted(piece: _Piece, offset: int) -> _Piece:
+    moved = copy.copy(piece)  # a cached line's pieces serve every document it is in
+    moved.start += offset
+    moved.end += offset
+    return moved
+
+
+def _chunks(texts: list[str], count: int) -> list[list[str]]:
+    """``texts`` in order, cut into about ``count`` runs of about equal length."""
+    chunks: list[list[str]] = [[]]
+    target = max(sum(map(len, texts)) // count, 1)
+    size = 0
+    for text in texts:
+        if size >= target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text)
+    return chunks
+
+
 def split_sentences(text: str, start: int, end: int, script: str = "Latn") -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]``, split after a terminator followed by a capital.
 
@@ -658,17 +685,19 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
     return _words_and_names(text, opens_sentence)[0]
 
 
-def _words_and_names(text: str, opens_sentence: bool) -> tuple[list[str], list[str], list[int]]:
-    """``language_words``, the names set aside, and the
-    positions among the words of short links between capitalised words ("da", "and")."""
+def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None) -> tuple[list[str], list[str], list[int]]:
+    """``language_words``, the names set aside, and the positions among the words of short
+    links between capitalised words ("da", "and"); stops at ``enough`` words."""
     raw = text.split()
     tokens = [token.strip(_EDGE_PUNCTUATION) for token in raw]
-    letters = [char for char in text if char.isalpha()]
-    shouting = len(letters) > 3 and sum(char.isupper() for char in letters) >= 0.8 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    shouting = letters > 3 and sum(map(str.isupper, text)) >= 0.8 * letters
     words: list[str] = []
     names: list[str] = []
     links: list[int] = []
     for index, token in enumerate(tokens):
+        if enough is not None and len(words) >= enough:
+            break
         if not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token):
             continue
         if raw[index].startswith("-") and raw[index][1:2] in "-" + token[:1]:
