@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import itertools
 import unicodedata
 
@@ -199,9 +200,9 @@ def test_a_large_file_segments_like_its_parts(segmenter, tmp_path):
     single = segmenter.segment(part)
     many = segmenter.segment(document.text)
     assert len(many) == 30 * len(single)
-    for copy in (0, 17, 29):
-        offset = copy * len(part)
-        chunk = many[copy * len(single) : (copy + 1) * len(single)]
+    for repeat in (0, 17, 29):
+        offset = repeat * len(part)
+        chunk = many[repeat * len(single) : (repeat + 1) * len(single)]
         assert [(s.start - offset, s.end - offset, s.lang, s.kind) for s in chunk] == [(s.start, s.end, s.lang, s.kind) for s in single]
 
 
@@ -341,9 +342,13 @@ def test_py3langid_in_batches_scores_like_py3langid_text_by_text():
     model = backend._full
     assert found == [dict(visit_counts(model.tk_nextmove, model._rowbase, model.tk_output, line) or {}) for line in encoded]
     for candidates in [("en", "tr", "ku", "es", "pt", "it", "fr", "de"), ("ru", "uk"), ("ar", "fa")]:
+        identifier = copy.copy(model)  # py3langid's own scoring, restricted like ours
+        identifier.set_languages(list(candidates))
         batched = backend.probabilities_many(lines, candidates)
         for line, row in zip(lines, batched):
-            assert row == pytest.approx(backend.probabilities(line, candidates), abs=1e-3), line
+            own = dict(identifier.rank(line))
+            assert row == pytest.approx([own[code] for code in candidates], abs=1e-3), line
+            assert backend.probabilities(line, candidates) == row
 
 
 def test_max_runs_of_many_stretches_at_once_match_kadane_one_by_one():

@@ -8,7 +8,6 @@ first use, never at import.
 from __future__ import annotations
 
 import bisect
-import copy
 import math
 import re
 import threading
@@ -178,8 +177,6 @@ class Py3LangidBackend:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         self._full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._by_candidates: dict[tuple[str, ...], object] = {}
-        self._known = set(self._full.nb_classes)
         self._columns: dict[tuple[str, ...], object] = {}
         self._word_cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
         self._next_state = np.frombuffer(self._full.tk_nextmove, dtype=np.dtype(self._full.tk_nextmove.typecode))
@@ -188,15 +185,7 @@ class Py3LangidBackend:
         self._depth = _automaton_depth(self._next_state, self._row_base)
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
-        usable = tuple(code for code in candidates if code in self._known)
-        if not usable:
-            return [0.0] * len(candidates)
-        identifier = self._by_candidates.get(usable)
-        if identifier is None:
-            identifier = copy.copy(self._full)  # shares the model arrays
-            identifier.set_languages(list(usable))
-            self._by_candidates[usable] = identifier
-        return _renormalised(dict(identifier.rank(text)), candidates)
+        return self.probabilities_many([text], candidates)[0]
 
     def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
         """``probabilities`` of each text, computed together."""
@@ -447,15 +436,17 @@ class EnsembleBackend:
         self._heliport = load_backend("heliport")
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
-        return self._combined(text, candidates, self._py3langid.probabilities(text, candidates))
+        return self.probabilities_many([text], candidates)[0]
 
     def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
-        """``probabilities`` of each text, the same sums done for all of them at once."""
+        """``probabilities`` of each text, computed together."""
         import numpy as np
 
         if not texts:
             return []
         first = np.asarray(self._py3langid.probabilities_many(texts, candidates), dtype=np.float64)
+        # When py3langid is this sure, heliport's vote (weighted 0.1) has not changed the
+        # answer once on the two development sets (1,580 such pieces): skip it, half the cost.
         second = np.ones_like(first)
         for index in np.flatnonzero(first.max(axis=1) < _SURE_ENOUGH).tolist():
             second[index] = self._heliport.probabilities(texts[index], candidates)
@@ -467,22 +458,6 @@ class EnsembleBackend:
         logits = np.log(first + 1e-6) + _HELIPORT_WEIGHT * np.log(second + 1e-300) - _FOREIGN_LETTER_COST * penalty
         weights = np.exp(logits - logits.max(axis=1, keepdims=True))
         return (weights / weights.sum(axis=1, keepdims=True)).tolist()
-
-    def _combined(self, text: str, candidates: tuple[str, ...], first: list[float]) -> list[float]:
-        # When py3langid is this sure, heliport's vote (weighted 0.1) has not changed the
-        # answer once on the two development sets (1,580 such pieces): skip it, half the cost.
-        second = self._heliport.probabilities(text, candidates) if max(first) < _SURE_ENOUGH else [1.0] * len(candidates)
-        letters = foreign_letters(text)
-        logits = [
-            math.log(a + 1e-6)
-            + _HELIPORT_WEIGHT * math.log(b + 1e-300)
-            - _FOREIGN_LETTER_COST * len(letters - _LATIN_EXTRAS.get(code, letters))
-            for code, a, b in zip(candidates, first, second)
-        ]
-        top = max(logits)
-        weights = [math.exp(value - top) for value in logits]
-        total = sum(weights)
-        return [weight / total for weight in weights]
 
 
 def foreign_letters(text: str) -> set[str]:
@@ -592,7 +567,10 @@ def detect(text: str, candidates: tuple[str, ...], backend: Backend) -> Detectio
     cleaned = detection_text(text)
     if not candidates or not any(ch.isalpha() for ch in cleaned):
         return Detection(languages.UNDETERMINED, 0.0)
-    probs = backend.probabilities(cleaned, candidates)
+    return _detection(backend.probabilities(cleaned, candidates), candidates)
+
+
+def _detection(probs: list[float], candidates: tuple[str, ...]) -> Detection:
     if not any(probs):
         return Detection(languages.UNDETERMINED, 0.0)
     best = max(range(len(candidates)), key=probs.__getitem__)
@@ -608,9 +586,7 @@ def detect_many(texts: list[str], candidates: tuple[str, ...], backend: Backend)
     todo = [index for index, text in enumerate(cleaned) if any(map(str.isalpha, text))]
     detections = [Detection(languages.UNDETERMINED, 0.0)] * len(texts)
     for index, probs in zip(todo, many([cleaned[index] for index in todo], candidates)):
-        if any(probs):
-            best = max(range(len(candidates)), key=probs.__getitem__)
-            detections[index] = Detection(candidates[best], probs[best], tuple(zip(candidates, probs)))
+        detections[index] = _detection(probs, candidates)
     return detections
 
 

@@ -770,15 +770,8 @@ def _max_runs(margins: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def _viterbi(rows: list[list[float]], main: int, switch_cost: float) -> list[int]:
-    """Most likely language per word, paying ``switch_cost`` per change; starts and ends in ``main``."""
-    # Quick exit: no stretch of words favours another language by two switches' cost
-    # (Kadane's maximum run), so the whole sentence stays in ``main``.
-    table = np.asarray(rows)
-    others = np.delete(table, main, axis=1)
-    running = np.concatenate(([0.0], np.cumsum(others.max(axis=1) - table[:, main])))
-    best_run = float((running - np.minimum.accumulate(running)).max())
-    if best_run < 2 * switch_cost:  # a run in another language pays two switches
-        return [main] * len(rows)
+    """Most likely language per word, paying ``switch_cost`` per change; starts and ends in ``main``.
+    (Sentences with no run of words that could pay for two switches never get here: ``_score_words``.)"""
     states = len(rows[0])
     normalised = []
     for row in rows:
