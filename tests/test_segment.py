@@ -43,6 +43,31 @@ def test_quoted_foreign_phrase_is_its_own_segment(segmenter):
     assert segments[1].text_of(text) == "مادهٔ پانزدهم"
 
 
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ('Thao è come Joey in "Shane".', "it"),  # a quoted name, in a document whose main language is pt
+        ("Resolution 217 A (III) vom 10.12.1948", "de"),  # a bracketed numeral
+    ],
+)
+def test_a_quoted_name_or_numeral_stays_in_its_sentence(segmenter, text, lang):
+    document = f"{text}\n\nEspera-se uma grande catástrofe. Quanto dinheiro foi economizado na preparação para as férias de verão?"
+    first = segmenter.segment(document)[0]
+    assert (first.text_of(document), first.lang) == (text, lang)
+
+
+def test_a_title_in_brackets_is_still_its_own_piece(segmenter):
+    text = "Where the (Birleşmiş Milletler Genel Kurulu) met, friendly relations between nations were developed."
+    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1] == ("Birleşmiş Milletler Genel Kurulu", "tr")
+
+
+def test_a_quotation_inside_a_quotation(segmenter):
+    text = 'It was possible to rent a bicycle. "When will you “Ben tüm isimlerini biliyorum” be back?" "It all depends on the weather."'
+    labelled = [(s.text_of(text), s.lang) for s in segmenter.segment(text)]
+    assert labelled[1] == ("Ben tüm isimlerini biliyorum", "tr"), labelled
+    assert [lang for _, lang in labelled] == ["en", "tr", "en"]
+
+
 def test_unquoted_phrase_inside_an_english_sentence(segmenter):
     text = (
         "Everyone has the right to freedom of movement and residence within the borders of bizzat üye devletler ahalisi gerekse each State."

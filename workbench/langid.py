@@ -402,12 +402,14 @@ _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 
 # Letters beyond a-z that each Latin-script language writes. A letter outside this set is
-# evidence against the language: Turkish never writes ê, Kurmanji never ğ or ö.
+# evidence against the language: Turkish never writes ê, Kurmanji never ğ or ö. Spanish's
+# inverted marks count as letters: no other of these languages writes "¿" or "¡".
+_INVERTED_MARKS = "¿¡"
 _LATIN_EXTRAS: dict[str, set[str]] = {
     "en": set(),
     "tr": set("çğıöşüâ"),
     "ku": set("çêîşû"),
-    "es": set("áéíóúñü"),
+    "es": set("áéíóúñü" + _INVERTED_MARKS),
     "pt": set("áâãàçéêíóôõú"),
     "it": set("àèéìíòóù"),
     "fr": set("àâæçéèêëîïôœùûüÿ"),
@@ -461,8 +463,8 @@ class EnsembleBackend:
 
 
 def foreign_letters(text: str) -> set[str]:
-    """The letters of ``text`` beyond a-z, lower-cased."""
-    return {char for char in set(text.lower()) if char.isalpha() and not "a" <= char <= "z"}
+    """The letters of ``text`` beyond a-z, lower-cased (with Spanish's "¿" and "¡")."""
+    return {char for char in set(text.lower()) if (char.isalpha() and not "a" <= char <= "z") or char in _INVERTED_MARKS}
 
 
 # Letters that tell languages of one non-Latin script apart: Ukrainian writes і ї є ґ and

@@ -48,6 +48,7 @@ _TERMINATORS = ".!?…؟۔"
 _LEADING_JUNK = frozenset(",;:.،؛)]}” \t")
 _SCRIPT_TERMINATORS = {"Grek": ";", "Armn": "։:"}
 _CLOSERS = '”’»›")]*'
+_QUOTATION_MARKS = frozenset('“„«‹"‘')
 
 
 # segment_many's batches; below _PARALLEL_CHARS of new lines, other processes cost more than they save.
@@ -374,10 +375,16 @@ class Segmenter:
                 continue
             # Leading markdown emphasis markers are two characters wide.
             inner = _strip_emphasis(text, *inner)
-            if inner is None:
-                continue
+            if inner is None or _names_only(text, inner, opens_sentence=_opens_sentence(text, start, match.start())):
+                continue  # "(III)", in "Shane": no language of its own, it stays in its sentence
             pieces.extend(self._sentences(text, cursor, match.start(), script))
-            pieces.append(_Piece(inner[0], inner[1], script, phrase=True, quoted=True))
+            if any(nested.group()[0] in _QUOTATION_MARKS for nested in _QUOTED.finditer(text, *inner)):  # a quotation inside
+                nested = self._sentences_and_quotes(text, inner[0], inner[1], script)
+                for piece in nested:
+                    piece.phrase = piece.quoted = True
+                pieces.extend(nested)
+            else:
+                pieces.append(_Piece(inner[0], inner[1], script, phrase=True, quoted=True))
             cursor = match.end()
         pieces.extend(self._sentences(text, cursor, end, script))
         return pieces
@@ -626,6 +633,22 @@ def _enclosing_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     bounds = _strip_emphasis(text, start + 1, end - 1)
     return bounds if bounds is not None and _has_letters(text, *bounds) else None
+
+
+def _opens_sentence(text: str, start: int, quote: int) -> bool:
+    """A quotation at ``quote`` opens a sentence: nothing but punctuation before it since ``start``,
+    or a sentence's end or a colon."""
+    before = text[start:quote].rstrip().rstrip(_CLOSERS)
+    return not before or before[-1] in _TERMINATORS + ":"
+
+
+def _names_only(text: str, bounds: tuple[int, int], opens_sentence: bool) -> bool:
+    """The quotation ``text[bounds]`` holds no word that tells a language: only one or two names,
+    acronyms or numbers. A quoted sentence ("Obrigado.") tells, whatever comes before it."""
+    inner = text[bounds[0] : bounds[1]]
+    opens_sentence = opens_sentence or inner.rstrip(_CLOSERS)[-1:] in _TERMINATORS
+    words, names, _ = _words_and_names(inner, opens_sentence, enough=1)
+    return not words and len(names) < 3  # three capitalised words may be a title: "Birleşmiş Milletler Genel Kurulu"
 
 
 def _letter_count(scripts: str, start: int, end: int) -> int:
