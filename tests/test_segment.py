@@ -56,6 +56,12 @@ def test_a_quoted_name_or_numeral_stays_in_its_sentence(segmenter, text, lang):
     assert (first.text_of(document), first.lang) == (text, lang)
 
 
+def test_inverted_marks_are_spanish(segmenter):
+    # py3langid leans to Portuguese here; no other candidate writes "¡" or "¿".
+    assert [s.lang for s in segmenter.segment("¡Vamos, visitemos a Tom!")] == ["es"]
+    assert langid.letters_against("pt", "es", "¡Vamos!")
+
+
 def test_a_title_in_brackets_is_still_its_own_piece(segmenter):
     text = "Where the (Birleşmiş Milletler Genel Kurulu) met, friendly relations between nations were developed."
     assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1] == ("Birleşmiş Milletler Genel Kurulu", "tr")
