@@ -62,6 +62,18 @@ def test_inverted_marks_are_spanish(segmenter):
     assert langid.letters_against("pt", "es", "¡Vamos!")
 
 
+def test_a_quoted_heading_between_sentences_keeps_its_language(segmenter):
+    # Italian's word list knows "preambolo", English's does not: evidence enough against the
+    # two English neighbours, since it stands on its own rather than inside their sentence.
+    text = 'No one shall be arbitrarily deprived of his property. "Preambolo" No one may be compelled to belong to an association.'
+    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1] == ("Preambolo", "it")
+
+
+def test_a_word_quoted_inside_a_sentence_takes_its_sentence_language(segmenter):
+    text = 'Das bringt nichts mehr, weiter nachzudenken. Wie spricht man "pronounce" aus? Fragt nicht, was sie denken.'
+    assert [s.lang for s in segmenter.segment(text)] == ["de"]
+
+
 def test_a_title_in_brackets_is_still_its_own_piece(segmenter):
     text = "Where the (Birleşmiş Milletler Genel Kurulu) met, friendly relations between nations were developed."
     assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1] == ("Birleşmiş Milletler Genel Kurulu", "tr")

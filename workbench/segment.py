@@ -116,6 +116,7 @@ class _Piece:
     quoted: bool = False  # quoted or bracketed
     opens_sentence: bool = True  # its first word is a sentence's (capitalised anyway)
     mixed: bool = True  # may hold a phrase in another language (``_score_words``)
+    evidenced: bool = False  # a reader would accept its language against the main one
     lang: str = languages.UNDETERMINED
     confidence: float = 0.0
     words: int = 0
@@ -284,7 +285,10 @@ class Segmenter:
         for _, _, pieces in lines:
             for piece in pieces:
                 lang = main.get(piece.script)
-                if lang is not None and piece.lang not in (lang, languages.UNDETERMINED) and not self._evidence_for(piece, lang):
+                if lang is None or piece.lang in (lang, languages.UNDETERMINED):
+                    continue
+                piece.evidenced = self._evidence_for(piece, lang)
+                if not piece.evidenced:
                     piece.lang = lang
                     piece.confidence = piece.probabilities.get(lang, 0.0)
 
@@ -375,7 +379,8 @@ class Segmenter:
                 continue
             # Leading markdown emphasis markers are two characters wide.
             inner = _strip_emphasis(text, *inner)
-            if inner is None or _names_only(text, inner, opens_sentence=_opens_sentence(text, start, match.start())):
+            opens_sentence = _opens_sentence(text, start, match.start())
+            if inner is None or _names_only(text, inner, opens_sentence):
                 continue  # "(III)", in "Shane": no language of its own, it stays in its sentence
             pieces.extend(self._sentences(text, cursor, match.start(), script))
             if any(nested.group()[0] in _QUOTATION_MARKS for nested in _QUOTED.finditer(text, *inner)):  # a quotation inside
@@ -384,7 +389,7 @@ class Segmenter:
                     piece.phrase = piece.quoted = True
                 pieces.extend(nested)
             else:
-                pieces.append(_Piece(inner[0], inner[1], script, phrase=True, quoted=True))
+                pieces.append(_Piece(inner[0], inner[1], script, phrase=True, quoted=True, opens_sentence=opens_sentence))
             cursor = match.end()
         pieces.extend(self._sentences(text, cursor, end, script))
         return pieces
@@ -832,7 +837,9 @@ def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: fl
     for index in range(1, len(pieces) - 1):
         piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
         has_a_word = sum(c.isalpha() for c in piece.text) >= 3
-        protected = piece.phrase and piece.confidence >= phrase_confidence and has_a_word
+        # evidence for its own language protects a piece that stands as a sentence of its own
+        # ('"Preambolo"' between two sentences), not a word quoted in one ('Wie spricht man "pronounce" aus?')
+        protected = (piece.evidenced and piece.opens_sentence) or (piece.phrase and piece.confidence >= phrase_confidence and has_a_word)
         ruled_out = bool(piece.probabilities) and piece.probabilities.get(before.lang, 0.0) < floor and has_a_word
         if (
             not protected
