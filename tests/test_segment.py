@@ -300,6 +300,7 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
         ("Artikel 28", "de"),
         ("Declaração dos Direitos Humanos", "pt"),  # title case: three such words
         ("Birleşmiş Milletler Genel Kurulu,", "tr"),
+        ("Artigo IV.", "pt"),  # a numeral after a word does not make it a name
     ],
 )
 def test_foreign_lines_inside_english_stay_foreign(segmenter, line, lang):

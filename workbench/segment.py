@@ -740,11 +740,15 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             first = before[-1:] in _TERMINATORS + ":;" if before else opens_sentence
             ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
             following = tokens[index + 1 : index + 3]
-            # followed by a capitalised word, or by a short link and one ("Lula da Silva")
+            # followed by a capitalised word (not an acronym or numeral: "Artigo IV"), or by a
+            # short link and one ("Lula da Silva")
             next_capitalised = (
                 not ends_sentence
                 and bool(following)
-                and (following[0][:1].isupper() or (len(following) == 2 and _links_names(following[0], following[1])))
+                and (
+                    (following[0][:1].isupper() and not following[0].isupper())
+                    or (len(following) == 2 and _links_names(following[0], following[1]))
+                )
             )
             if not first or next_capitalised:
                 # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
