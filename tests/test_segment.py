@@ -408,3 +408,17 @@ def test_max_runs_of_many_stretches_at_once_match_kadane_one_by_one():
         expected.append(best)
         start += length
     assert _max_runs(margins, lengths) == pytest.approx(expected)
+
+
+def test_segmenting_leaves_the_garbage_collector_as_it_was(segmenter):
+    import gc
+
+    assert gc.isenabled()
+    segmenter.segment("Everyone has the right to life. Toda persona tiene derecho a la vida.")
+    assert gc.isenabled()  # paused during the batch only
+    gc.disable()
+    try:
+        segmenter.segment("Everyone has the right to life.")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

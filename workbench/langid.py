@@ -178,7 +178,7 @@ class Py3LangidBackend:
 
         self._full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._columns: dict[tuple[str, ...], object] = {}
-        self._word_cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
+        self._word_cache: dict[tuple[str, ...], dict[str, list[float]]] = {}
         self._next_state = np.frombuffer(self._full.tk_nextmove, dtype=np.dtype(self._full.tk_nextmove.typecode))
         self._row_base = np.asarray(self._full._rowbase, dtype=np.int64)
         self._output = np.asarray(self._full.tk_output, dtype=np.int64)
@@ -255,8 +255,8 @@ class Py3LangidBackend:
         """Naive-Bayes log-likelihood of each word under each candidate (one row per word)."""
         import numpy as np
 
-        cache = self._word_cache
-        missing = [word for word in dict.fromkeys(words) if (word, candidates) not in cache]
+        cache = self._word_cache.setdefault(candidates, {})  # per candidate set: hashing the tuple per word costs
+        missing = [word for word in dict.fromkeys(words) if word not in cache]
         if missing:
             columns, _ = self._columns_of(candidates)
             index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in missing])
@@ -264,9 +264,8 @@ class Py3LangidBackend:
             self._summed(table, index, features, counts, columns)
             if len(cache) > 200_000:
                 cache.clear()
-            for word, row in zip(missing, table.tolist()):
-                cache[(word, candidates)] = row
-        return [cache[(word, candidates)] for word in words]
+            cache.update(zip(missing, table.tolist()))
+        return [cache[word] for word in words]
 
 
 def _py3langid_bytes(text: str) -> bytes:
@@ -464,6 +463,8 @@ class EnsembleBackend:
 
 def foreign_letters(text: str) -> set[str]:
     """The letters of ``text`` beyond a-z, lower-cased (with Spanish's "¿" and "¡")."""
+    if text.isascii():
+        return set()
     return {char for char in set(text.lower()) if (char.isalpha() and not "a" <= char <= "z") or char in _INVERTED_MARKS}
 
 
@@ -575,8 +576,8 @@ def detect(text: str, candidates: tuple[str, ...], backend: Backend) -> Detectio
 def _detection(probs: list[float], candidates: tuple[str, ...]) -> Detection:
     if not any(probs):
         return Detection(languages.UNDETERMINED, 0.0)
-    best = max(range(len(candidates)), key=probs.__getitem__)
-    return Detection(candidates[best], probs[best], tuple(zip(candidates, probs)))
+    best = max(probs)
+    return Detection(candidates[probs.index(best)], best, tuple(zip(candidates, probs)))
 
 
 def detect_many(texts: list[str], candidates: tuple[str, ...], backend: Backend) -> list[Detection]:
