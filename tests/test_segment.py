@@ -74,6 +74,13 @@ def test_a_word_quoted_inside_a_sentence_takes_its_sentence_language(segmenter):
     assert [s.lang for s in segmenter.segment(text)] == ["de"]
 
 
+def test_words_common_in_the_detectors_second_choice_decide(segmenter):
+    # The detector leans to Italian for "Imagina." ("immagina" there); Portuguese's word list
+    # has it, English's hardly: Portuguese, not English.
+    text = 'In Italy you can\'t use a gun if the robber doesn\'t have a weapon.\n"Obrigado." "Imagina."\nMorgen werde ich lernen.'
+    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1] == ('Obrigado." "Imagina.', "pt")
+
+
 def test_a_title_in_brackets_is_still_its_own_piece(segmenter):
     text = "Where the (Birleşmiş Milletler Genel Kurulu) met, friendly relations between nations were developed."
     assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1] == ("Birleşmiş Milletler Genel Kurulu", "tr")

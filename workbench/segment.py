@@ -305,12 +305,35 @@ class Segmenter:
         for _, _, pieces in lines:
             for piece in pieces:
                 lang = main.get(piece.script)
-                if lang is None or piece.lang in (lang, languages.UNDETERMINED):
+                if lang is None or piece.lang == languages.UNDETERMINED:
                     continue
-                piece.evidenced = self._evidence_for(piece, lang)
-                if not piece.evidenced:
-                    piece.lang = lang
-                    piece.confidence = piece.probabilities.get(lang, 0.0)
+                if piece.lang != lang:
+                    piece.evidenced = self._evidence_for(piece, lang)
+                    if piece.evidenced:
+                        continue
+                elif piece.confidence >= self.config.sure:
+                    continue
+                # No evidence for the detector's foreign guess, or an unsure main language: the
+                # words may still be common in another language and rare in the main one.
+                other = self._told_by_words(piece, lang)
+                piece.lang = other or lang
+                piece.confidence = piece.probabilities.get(piece.lang, 0.0)
+                piece.evidenced = other is not None
+
+    def _told_by_words(self, piece: _Piece, main: str) -> str | None:
+        """The first of the detector's two likeliest languages besides ``main`` whose word list
+        tells it from ``main`` (``lexicon_for``): '"Imagina."' is Portuguese, not English, though
+        the detector leaned to Italian."""
+        ranked = sorted((code for code in piece.probabilities if code != main), key=piece.probabilities.__getitem__, reverse=True)
+        words, names, links = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
+        if not words or len(words) >= self.config.long_words:
+            return None
+        plain = [word for index, word in enumerate(words) if index not in links]
+        for lang in ranked[:2]:
+            lexicon = self._lexicon_evidence(lang, main, plain, names + [words[index] for index in links])
+            if lexicon is not None and lexicon >= self.config.lexicon_for:
+                return lang
+        return None
 
     def _evidence_for(self, piece: _Piece, main: str) -> bool:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?"""
@@ -318,7 +341,7 @@ class Segmenter:
         if len(words) >= self.config.long_words:
             return True
         lexicon = self._lexicon_evidence(
-            piece, main, [word for i, word in enumerate(words) if i not in links], names + [words[i] for i in links]
+            piece.lang, main, [word for i, word in enumerate(words) if i not in links], names + [words[i] for i in links]
         )
         if lexicon is not None and lexicon >= self.config.lexicon_for:
             return True
@@ -350,12 +373,12 @@ class Segmenter:
         return detection.lang == piece.lang and detection.confidence >= needed
 
     @staticmethod
-    def _lexicon_evidence(piece: _Piece, main: str, words: list[str], names: list[str]) -> float | None:
+    def _lexicon_evidence(lang: str, main: str, words: list[str], names: list[str]) -> float | None:
         """``langid.lexicon_evidence`` of the piece's language over ``main``. Names count only
         against it: "Castañeda" is a common word in Spanish text and still no evidence of
         Spanish in an English list of names; an English "General" is evidence of English."""
-        full = langid.lexicon_evidence(words, piece.lang, main)
-        against = [langid.word_evidence(name, piece.lang, main) for name in names]
+        full = langid.lexicon_evidence(words, lang, main)
+        against = [langid.word_evidence(name, lang, main) for name in names]
         if full is None and (not against or None in against):
             return None
         return (full or 0.0) + sum(min(0.0, evidence or 0.0) for evidence in against)
