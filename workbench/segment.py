@@ -328,9 +328,8 @@ class Segmenter:
         words, names, links = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
         if not words or len(words) >= self.config.long_words:
             return None
-        plain = [word for index, word in enumerate(words) if index not in links]
         for lang in ranked[:2]:
-            lexicon = self._lexicon_evidence(lang, main, plain, names + [words[index] for index in links])
+            lexicon = self._lexicon_evidence(lang, main, words, names, links)
             if lexicon is not None and lexicon >= self.config.lexicon_for:
                 return lang
         return None
@@ -340,9 +339,7 @@ class Segmenter:
         words, names, links = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
         if len(words) >= self.config.long_words:
             return True
-        lexicon = self._lexicon_evidence(
-            piece.lang, main, [word for i, word in enumerate(words) if i not in links], names + [words[i] for i in links]
-        )
+        lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
         if lexicon is not None and lexicon >= self.config.lexicon_for:
             return True
         if lexicon is not None and lexicon <= -self.config.lexicon_against:
@@ -373,10 +370,13 @@ class Segmenter:
         return detection.lang == piece.lang and detection.confidence >= needed
 
     @staticmethod
-    def _lexicon_evidence(lang: str, main: str, words: list[str], names: list[str]) -> float | None:
-        """``langid.lexicon_evidence`` of the piece's language over ``main``. Names count only
-        against it: "Castañeda" is a common word in Spanish text and still no evidence of
-        Spanish in an English list of names; an English "General" is evidence of English."""
+    def _lexicon_evidence(lang: str, main: str, words: list[str], names: list[str], links: list[int]) -> float | None:
+        """``langid.lexicon_evidence`` of ``lang`` over ``main`` (``_words_and_names``'s three
+        lists). Names, and the links between them, count only against it: "Castañeda" is a
+        common word in Spanish text and still no evidence of Spanish in an English list of
+        names; an English "General" is evidence of English."""
+        names = names + [words[index] for index in links]
+        words = [word for index, word in enumerate(words) if index not in links]
         full = langid.lexicon_evidence(words, lang, main)
         against = [langid.word_evidence(name, lang, main) for name in names]
         if full is None and (not against or None in against):
