@@ -305,27 +305,26 @@ class Segmenter:
         for _, _, pieces in lines:
             for piece in pieces:
                 lang = main.get(piece.script)
-                if lang is None or piece.lang == languages.UNDETERMINED:
+                if lang is None or piece.lang == languages.UNDETERMINED or (piece.lang == lang and piece.confidence >= self.config.sure):
                     continue
+                read = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
                 if piece.lang != lang:
-                    piece.evidenced = self._evidence_for(piece, lang)
+                    piece.evidenced = self._evidence_for(piece, lang, read)
                     if piece.evidenced:
                         continue
-                elif piece.confidence >= self.config.sure:
-                    continue
                 # No evidence for the detector's foreign guess, or an unsure main language: the
                 # words may still be common in another language and rare in the main one.
-                other = self._told_by_words(piece, lang)
+                other = self._told_by_words(piece, lang, read)
                 piece.lang = other or lang
                 piece.confidence = piece.probabilities.get(piece.lang, 0.0)
                 piece.evidenced = other is not None
 
-    def _told_by_words(self, piece: _Piece, main: str) -> str | None:
+    def _told_by_words(self, piece: _Piece, main: str, read: _WordsAndNames) -> str | None:
         """The first of the detector's two likeliest languages besides ``main`` whose word list
         tells it from ``main`` (``lexicon_for``): '"Imagina."' is Portuguese, not English, though
-        the detector leaned to Italian."""
+        the detector leaned to Italian. ``read``: the piece's ``_words_and_names``."""
         ranked = sorted((code for code in piece.probabilities if code != main), key=piece.probabilities.__getitem__, reverse=True)
-        words, names, links = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
+        words, names, links = read
         if not words or len(words) >= self.config.long_words:
             return None
         for lang in ranked[:2]:
@@ -334,9 +333,10 @@ class Segmenter:
                 return lang
         return None
 
-    def _evidence_for(self, piece: _Piece, main: str) -> bool:
-        """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?"""
-        words, names, links = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
+    def _evidence_for(self, piece: _Piece, main: str, read: _WordsAndNames) -> bool:
+        """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?
+        ``read``: the piece's ``_words_and_names``, up to ``long_words`` words."""
+        words, names, links = read
         if len(words) >= self.config.long_words:
             return True
         lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
@@ -426,7 +426,7 @@ class Segmenter:
             if inner is None or _names_only(text, inner, opens_sentence):
                 continue  # "(III)", in "Shane": no language of its own, it stays in its sentence
             pieces.extend(self._sentences(text, cursor, match.start(), script))
-            if any(nested.group()[0] in _QUOTATION_MARKS for nested in _QUOTED.finditer(text, *inner)):  # a quotation inside
+            if any(inside.group()[0] in _QUOTATION_MARKS for inside in _QUOTED.finditer(text, *inner)):  # a quotation inside
                 nested = self._sentences_and_quotes(text, inner[0], inner[1], script)
                 for piece in nested:
                     piece.phrase = piece.quoted = True
@@ -760,7 +760,10 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
     return _words_and_names(text, opens_sentence)[0]
 
 
-def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None) -> tuple[list[str], list[str], list[int]]:
+_WordsAndNames = tuple[list[str], list[str], list[int]]
+
+
+def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None) -> _WordsAndNames:
     """``language_words``, the names set aside, and the positions among the words of short
     links between capitalised words ("da", "and"); stops at ``enough`` words."""
     raw = text.split()
