@@ -429,3 +429,30 @@ def test_segmenting_leaves_the_garbage_collector_as_it_was(segmenter):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_one_large_document_weighs_its_evidence_in_the_workers(monkeypatch):
+    from workbench import segment
+
+    text = "\n\n".join(path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt")))
+    alone = Segmenter().segment(text)
+    monkeypatch.setattr(segment, "_PARALLEL_DECISIONS", 10)
+    in_this_process = []
+    decide = Segmenter._decision
+    monkeypatch.setattr(Segmenter, "_decision", lambda self, piece, main: in_this_process.append(piece) or decide(self, piece, main))
+    parallel = Segmenter(workers=2)
+    try:
+        together = parallel.segment(text)
+    finally:
+        parallel.close()
+    assert together == alone
+    assert in_this_process == []  # every piece was decided in a worker
+
+
+def test_word_lists_loaded_before_forking_are_the_ones_lookups_use():
+    import wordfreq
+
+    langid.load_word_lists(("en", "de"))
+    loaded = wordfreq.get_frequency_dict.cache_info().misses
+    assert langid.word_evidence("Haus", "de", "en") > 0
+    assert wordfreq.get_frequency_dict.cache_info().misses == loaded

@@ -522,11 +522,13 @@ def load_word_lists(codes: tuple[str, ...]) -> None:
     forking worker processes, so that they share them."""
     import wordfreq
 
+    # Positional arguments, as wordfreq's own lookups pass them: its lru_cache keys
+    # f(code, "small") and f(code, wordlist="small") apart, and would load every list again.
     for code in codes:
         if code in _WORDLIST_LANGUAGES:
-            wordfreq.get_frequency_dict(code, wordlist="small")
+            wordfreq.get_frequency_dict(code, "small")
         if code in _LARGE_WORDLISTS:
-            wordfreq.get_frequency_dict(code, wordlist="large")
+            wordfreq.get_frequency_dict(code, "large")
 
 
 def lexicon_evidence(words: list[str], lang: str, other: str) -> float | None:

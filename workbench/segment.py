@@ -23,8 +23,9 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -56,6 +57,8 @@ _QUOTATION_MARKS = frozenset('“„«‹"‘')
 # segment_many's batches; below _PARALLEL_CHARS of new lines, other processes cost more than they save.
 _BATCH_CHARS = 1_000_000
 _PARALLEL_CHARS = 100_000
+_PARALLEL_DECISIONS = 1_000
+T = TypeVar("T")
 _SEEN_LINES = 100_000
 _SEEN_LENGTH = 1_000
 _FORKED_FROM: Segmenter | None = None
@@ -83,6 +86,13 @@ def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
     assert _FORKED_FROM is not None
     with _cycle_collection_paused():
         return _FORKED_FROM._classify_lines(lines)
+
+
+def _decide_forked(undecided: list[tuple[_Piece, str]]) -> list[tuple[str, float, bool]]:
+    """In a worker process: ``Segmenter._decision`` for each piece and main language."""
+    assert _FORKED_FROM is not None
+    with _cycle_collection_paused():
+        return [_FORKED_FROM._decision(piece, main) for piece, main in undecided]
 
 
 def _segment_forked(texts: list[str]) -> list[list[Segment]]:
@@ -302,22 +312,39 @@ class Segmenter:
         main: dict[str, str] = {}
         for (script, lang), _ in sorted(weight.items(), key=lambda item: item[1], reverse=True):
             main.setdefault(script, lang)
-        for _, _, pieces in lines:
-            for piece in pieces:
-                lang = main.get(piece.script)
-                if lang is None or piece.lang == languages.UNDETERMINED or (piece.lang == lang and piece.confidence >= self.config.sure):
-                    continue
-                read = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
-                if piece.lang != lang:
-                    piece.evidenced = self._evidence_for(piece, lang, read)
-                    if piece.evidenced:
-                        continue
-                # No evidence for the detector's foreign guess, or an unsure main language: the
-                # words may still be common in another language and rare in the main one.
-                other = self._told_by_words(piece, lang, read)
-                piece.lang = other or lang
-                piece.confidence = piece.probabilities.get(piece.lang, 0.0)
-                piece.evidenced = other is not None
+        undecided = [
+            (piece, main[piece.script])
+            for _, _, pieces in lines
+            for piece in pieces
+            if piece.script in main
+            and piece.lang != languages.UNDETERMINED
+            and (piece.lang != main[piece.script] or piece.confidence < self.config.sure)
+        ]
+        if self.workers > 1 and len(undecided) >= _PARALLEL_DECISIONS:
+            # One large document: its lines were classified in the workers, and weighing the
+            # evidence for its foreign-looking pieces costs as much again; share that out too.
+            self.start_workers()
+            decisions = [
+                decision
+                for chunk in self._pool.map(_decide_forked, _chunks(undecided, self.workers * 4, lambda job: len(job[0].text)))
+                for decision in chunk
+            ]
+        else:
+            decisions = [self._decision(piece, lang) for piece, lang in undecided]
+        for (piece, _), (lang, confidence, evidenced) in zip(undecided, decisions):
+            piece.lang, piece.confidence, piece.evidenced = lang, confidence, evidenced
+
+    def _decision(self, piece: _Piece, main: str) -> tuple[str, float, bool]:
+        """The language, confidence and ``evidenced`` of a piece that the detector put in
+        another language than ``main``, or in ``main`` without being sure."""
+        read = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
+        if piece.lang != main and self._evidence_for(piece, main, read):
+            return piece.lang, piece.confidence, True
+        # No evidence for the detector's foreign guess, or an unsure main language: the
+        # words may still be common in another language and rare in the main one.
+        other = self._told_by_words(piece, main, read)
+        lang = other or main
+        return lang, piece.probabilities.get(lang, 0.0), other is not None
 
     def _told_by_words(self, piece: _Piece, main: str, read: _WordsAndNames) -> str | None:
         """The first of the detector's two likeliest languages besides ``main`` whose word list
@@ -574,17 +601,18 @@ def _shifted(piece: _Piece, offset: int) -> _Piece:
     return moved
 
 
-def _chunks(texts: list[str], count: int) -> list[list[str]]:
-    """``texts`` in order, cut into about ``count`` runs of about equal length."""
-    chunks: list[list[str]] = [[]]
-    target = max(sum(map(len, texts)) // count, 1)
+def _chunks(items: list[T], count: int, size_of: Callable[[T], int] = len) -> list[list[T]]:
+    """``items`` in order, cut into about ``count`` runs of about equal ``size_of``."""
+    chunks: list[list[T]] = [[]]
+    sizes = [size_of(item) for item in items]
+    target = max(sum(sizes) // count, 1)
     size = 0
-    for text in texts:
+    for item, item_size in zip(items, sizes):
         if size >= target:
             chunks.append([])
             size = 0
-        chunks[-1].append(text)
-        size += len(text)
+        chunks[-1].append(item)
+        size += item_size
     return chunks
 
 
