@@ -284,6 +284,17 @@ PLAIN_ENGLISH = [
     "Gerhard Schröder",
     "Plaza de Mayo",
     "12. Lauren Martínez Ibáñez (18), 21 years.",
+    # Debian changelogs and copyright files: names with links and initials, words English
+    # writes every day, one-letter bullets
+    "Ursula von der Leyen met the president.",
+    " 2006 Michael van der Westhuizen",
+    " -- Michael G. Schwern <schwern@pobox.com>  Mon, 09 Jan 2017 21:40:47 +0100",
+    " -- Jonathan Nieder <jrnieder@gmail.com>  Mon, 09 Jan 2017 21:40:47 +0100",  # "Nieder" is German
+    " Eder L. Marques <frolic@debian-ce.org>",
+    "  [ Héctor Orón Martínez ]",  # letters English writes in these names
+    "Comment: https://github.com/benhoyt/inih",
+    " unique, persistent identifier",
+    "   o CVE-2023-3961: https://www.samba.org/samba/security/CVE-2023-3961.html",
 ]
 
 

@@ -512,9 +512,20 @@ def word_evidence(word: str, lang: str, other: str) -> float | None:
     import wordfreq
 
     own = wordfreq.zipf_frequency(word, lang, wordlist="small")
-    theirs = wordfreq.zipf_frequency(word, other, wordlist="large" if other in _LARGE_WORDLISTS else "small")
+    theirs = zipf(word, other)
     ratio = max(own, _UNLISTED_ZIPF) - max(theirs, _UNLISTED_ZIPF)
     return max(-_WORD_EVIDENCE_CAP, min(_WORD_EVIDENCE_CAP, ratio))
+
+
+def zipf(word: str, lang: str) -> float | None:
+    """How often text in ``lang`` writes ``word``, names included, on the Zipf scale (3: once
+    per million words; 0: not in the list); ``None`` for a language without a word list.
+    English's is its large list, which holds the names English text writes ("Martínez")."""
+    if lang not in _WORDLIST_LANGUAGES:
+        return None
+    import wordfreq
+
+    return wordfreq.zipf_frequency(word, lang, wordlist="large" if lang in _LARGE_WORDLISTS else "small")
 
 
 def load_word_lists(codes: tuple[str, ...]) -> None:

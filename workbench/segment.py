@@ -64,6 +64,10 @@ _SEEN_LENGTH = 1_000
 _FORKED_FROM: Segmenter | None = None
 # log10: a capitalised word 300 times more frequent in the piece's language than in the main one.
 _TELLING_WORD = 2.5
+# Zipf (log10 per billion words) in the main language's word list: a word it writes, names
+# included ("Martínez", "Müller" in English), and a common word of it ("comment", "unique").
+_WRITTEN_ZIPF = 2.0
+_COMMON_ZIPF = 3.0
 
 
 @contextlib.contextmanager
@@ -355,8 +359,7 @@ class Segmenter:
         if not words or len(words) >= self.config.long_words:
             return None
         for lang in ranked[:2]:
-            lexicon = self._lexicon_evidence(lang, main, words, names, links)
-            if lexicon is not None and lexicon >= self.config.lexicon_for:
+            if self._lexicon_tells(self._lexicon_evidence(lang, main, words, names, links), words):
                 return lang
         return None
 
@@ -367,7 +370,7 @@ class Segmenter:
         if len(words) >= self.config.long_words:
             return True
         lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
-        if lexicon is not None and lexicon >= self.config.lexicon_for:
+        if self._lexicon_tells(lexicon, words):
             return True
         if lexicon is not None and lexicon <= -self.config.lexicon_against:
             return False
@@ -387,14 +390,21 @@ class Segmenter:
         telling = [
             word
             for word in capitalised
-            if langid.letters_against(main, piece.lang, word) or (langid.word_evidence(word, piece.lang, main) or 0.0) >= _TELLING_WORD
+            if (langid.letters_against(main, piece.lang, word) and (langid.zipf(word, main) or 0.0) < _WRITTEN_ZIPF)
+            or (langid.word_evidence(word, piece.lang, main) or 0.0) >= _TELLING_WORD
         ]
         if len(telling) >= 3 and len(telling) * 2 > len(capitalised):
             return True
-        if detection is None:
-            return False
+        if detection is None or all((langid.zipf(word, main) or 0.0) >= _COMMON_ZIPF for word in words):
+            return False  # common words of the main language: "Comment:", "unique, persistent identifier"
         needed = self.config.sure if piece.quoted else self.config.very_sure
         return detection.lang == piece.lang and detection.confidence >= needed
+
+    def _lexicon_tells(self, lexicon: float | None, words: list[str]) -> bool:
+        """Is ``lexicon`` (``_lexicon_evidence``) of ``words`` evidence for the language? Not
+        from words of one or two letters alone ("o", "de", "a la"): most languages of the list
+        write them, and alone they are more often a bullet, an initial or a code."""
+        return lexicon is not None and lexicon >= self.config.lexicon_for and any(len(word) >= 3 for word in words)
 
     @staticmethod
     def _lexicon_evidence(lang: str, main: str, words: list[str], names: list[str], links: list[int]) -> float | None:
@@ -494,7 +504,9 @@ class Segmenter:
             for piece in pieces:
                 candidates = self._phrase_candidates(piece)
                 if candidates is not None:
-                    sentences.setdefault(candidates, []).append((piece, _WORD.findall(piece.text)))
+                    sentences.setdefault(candidates, []).append(
+                        (piece, [piece.text[a:b] for a, b in _word_spans(piece.text, 0, len(piece.text))])
+                    )
         scorer = langid.load_backend("py3langid")
         for candidates, batch in sentences.items():
             lengths = np.array([len(words) for _, words in batch])
@@ -520,11 +532,12 @@ class Segmenter:
         return result
 
     def _phrases_in(self, text: str, piece: _Piece, candidates: tuple[str, ...]) -> list[_Piece]:
-        words = [(m.start(), m.end()) for m in _WORD.finditer(text, piece.start, piece.end)]
+        words = _word_spans(text, piece.start, piece.end)
         if len(words) < 4:
             return [piece]
         scorer = langid.load_backend("py3langid")
-        rows = scorer.word_log_likelihoods([text[a:b] for a, b in words], candidates)
+        tokens = [text[a:b] for a, b in words]
+        rows = scorer.word_log_likelihoods(tokens, candidates)
         path = _viterbi(rows, candidates.index(piece.lang), self.config.switch_cost)
         main = candidates.index(piece.lang)
         result: list[_Piece] = []
@@ -541,7 +554,8 @@ class Segmenter:
             # Capitalised words are names ("Kurdistan", "Juan Emilio Perez"), not foreign
             # phrases; but a lone first word of a sentence is capitalised anyway ("Préambule").
             names_only = (index > 0 or stop - index > 1) and all(
-                not text[a].islower() or _is_name_particle(text, a, b) for a, b in words[index:stop]
+                not text[a].islower() or _is_name_particle(text, a, b) or _links_names(tokens, at)
+                for at, (a, b) in enumerate(words[index:stop], index)
             )
             if not names_only and (stop - index >= 2 or end - start >= self.config.min_phrase_letters):
                 detection = langid.detect(text[start:end], candidates, self.backend)
@@ -591,6 +605,20 @@ class Segmenter:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*")
+
+
+def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the words of ``text[start:end]``, leaving out the words inside addresses
+    ("schwern@pobox.com", "https://..."): no language's words, and a phrase found among
+    them would cut the address in two."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    if "@" not in text[start:end] and "/" not in text[start:end] and "www." not in text[start:end]:
+        return words
+    addresses = [(m.start(), m.end()) for m in _ADDRESS.finditer(text, start, end)]
+    return [(a, b) for a, b in words if not any(left <= a < right for left, right in addresses)]
 
 
 def _shifted(piece: _Piece, offset: int) -> _Piece:
@@ -806,6 +834,8 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             break
         if not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token):
             continue
+        if "@" in raw[index]:
+            continue  # an address or a handle, or a piece of one cut at its "@": "<schwern@"
         if raw[index].startswith("-") and raw[index][1:2] in "-" + token[:1]:
             continue  # a command-line option: --all, -v
         if shouting:
@@ -815,18 +845,16 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             continue  # an acronym: NATO, LPG, PKK
         if token[0].isupper():
             before = raw[index - 1].rstrip(_CLOSERS) if index else ""
-            first = before[-1:] in _TERMINATORS + ":;" if before else opens_sentence
+            # (initials end no sentence: "Michael G. Schwern")
+            first = before[-1:] in _TERMINATORS + ":;" and not _is_initials(before) if before else opens_sentence
             ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
-            following = tokens[index + 1 : index + 3]
-            # followed by a capitalised word (not an acronym or numeral: "Artigo IV"), or by a
-            # short link and one ("Lula da Silva")
+            # followed by a capitalised word (not an acronym or numeral: "Artigo IV"), or by
+            # short links or initials and one ("Lula da Silva", "Ursula von der Leyen",
+            # "Eder L. Marques")
             next_capitalised = (
                 not ends_sentence
-                and bool(following)
-                and (
-                    (following[0][:1].isupper() and not following[0].isupper())
-                    or (len(following) == 2 and _links_names(following[0], following[1]))
-                )
+                and index + 1 < len(tokens)
+                and (_is_capitalised(tokens[index + 1]) or _links_names(tokens, index + 1) or _initials_link(raw, tokens, index + 1))
             )
             if not first or next_capitalised:
                 # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
@@ -837,8 +865,8 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             tail[:1].isupper() or (not hyphen and index + 1 < len(tokens) and tokens[index + 1][:1].isupper())
         ):
             continue  # al-Assad, bin Laden
-        if 0 < index < len(tokens) - 1 and tokens[index - 1][:1].isupper() and _links_names(token, tokens[index + 1]):
-            links.append(len(words))  # a short link between capitalised words: "Lula da Silva", "Plaza de Mayo"
+        if _links_names(tokens, index):
+            links.append(len(words))  # short links between capitalised words: "Lula da Silva", "Plaza de Mayo"
         words.append(token)
     return words, names, links
 
@@ -849,9 +877,45 @@ def _strip_edge_punctuation(token: str) -> str:
     return token.strip(_EDGE_PUNCTUATION)
 
 
-def _links_names(word: str, following: str) -> bool:
-    """``word`` is a short lowercase link before a capitalised name: "da" in "Lula da Silva"."""
-    return len(word) <= 3 and word.islower() and following[:1].isupper() and not following.isupper()
+def _links_names(tokens: list[str], index: int) -> bool:
+    """``tokens[index]`` is one of at most two short lowercase words between capitalised ones:
+    "da" in "Lula da Silva", "von der" in "Ursula von der Leyen", "de la" in "Juan de la Cruz"."""
+    if not _is_link(tokens[index]):
+        return False
+    first = last = index
+    while first > 0 and _is_link(tokens[first - 1]):
+        first -= 1
+    while last + 1 < len(tokens) and _is_link(tokens[last + 1]):
+        last += 1
+    return (
+        last - first < 2 and first > 0 and tokens[first - 1][:1].isupper() and last + 1 < len(tokens) and _is_capitalised(tokens[last + 1])
+    )
+
+
+# One to three initials: "G.", "A.M.", "M" (a capital alone).
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}|[^\W\d_]")
+
+
+def _is_initials(token: str) -> bool:
+    return token.isupper() and _INITIALS.fullmatch(token) is not None
+
+
+def _initials_link(raw: list[str], tokens: list[str], index: int) -> bool:
+    """``raw[index]`` (and the next, if initials too) are initials before a capitalised word:
+    "G." in "Michael G. Schwern", "M" in "Joaquín M López"."""
+    stop = index
+    while stop < min(len(raw), index + 2) and _is_initials(raw[stop]):
+        stop += 1
+    return index < stop < len(tokens) and _is_capitalised(tokens[stop])
+
+
+def _is_link(token: str) -> bool:
+    return len(token) <= 3 and token.islower()
+
+
+def _is_capitalised(token: str) -> bool:
+    """A capitalised word, not an acronym or numeral ("NATO", "IV")."""
+    return token[:1].isupper() and not token.isupper()
 
 
 # Lowercase links inside names: "Hayat Tahrir al-Sham", "Abu Bakr al-Baghdadi", "bin Laden".
