@@ -295,6 +295,9 @@ PLAIN_ENGLISH = [
     "Comment: https://github.com/benhoyt/inih",
     " unique, persistent identifier",
     "   o CVE-2023-3961: https://www.samba.org/samba/security/CVE-2023-3961.html",
+    "   MA 02110-1301, USA.",  # short capitals are acronyms, in a line of capitals too
+    "vim:set ai tw=78 et sw=2 sts=2:",  # code and file names are no words
+    "  *.suo",
 ]
 
 

@@ -834,12 +834,13 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             break
         if not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token):
             continue
-        if "@" in raw[index]:
-            continue  # an address or a handle, or a piece of one cut at its "@": "<schwern@"
+        if "@" in raw[index] or any(char in ".:" for char in raw[index].rstrip(_CLOSERS + _TERMINATORS + ",;:")):
+            continue  # an address, a handle, a file or code: "<schwern@", "*.suo", "vim:set"
         if raw[index].startswith("-") and raw[index][1:2] in "-" + token[:1]:
             continue  # a command-line option: --all, -v
         if shouting:
-            words.append(token.lower())
+            if len(token) > 3:  # shorter ones are acronyms still: "MA 02110-1301, USA."
+                words.append(token.lower())
             continue
         if token.isupper():
             continue  # an acronym: NATO, LPG, PKK
