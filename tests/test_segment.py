@@ -470,3 +470,22 @@ def test_word_lists_loaded_before_forking_are_the_ones_lookups_use():
     loaded = wordfreq.get_frequency_dict.cache_info().misses
     assert langid.word_evidence("Haus", "de", "en") > 0
     assert wordfreq.get_frequency_dict.cache_info().misses == loaded
+
+
+def test_a_list_of_names_under_an_english_heading_is_english(segmenter):
+    # dbus's AUTHORS: the detector takes most "Name <address>" lines for German, sure; lines
+    # of names alone have no say on the main language where a line has words.
+    authors = [
+        "Adrian Szyndela <adrian.s@samsung.com>",
+        "Alan Coopersmith <alan.coopersmith@oracle.com>",
+        "Alban Crequy <alban.crequy@collabora.co.uk>",
+        "Alexander Larsson <alexl@redhat.com>",
+        "Anders Carlsson <andersca@codefactory.se>",
+        "Andoni Morales Alastruey <ylatuya@gmail.com>",
+        "Andre Heinecke <aheinecke@intevation.de>",
+        "Antoine Jacoutot <ajacoutot@gnome.org>",
+        "Arnout Engelen <arnout@bzzt.net>",
+        "Benedikt Heine <bebe@bebehei.de>",
+    ]
+    text = "The following people have contributed code:\n" + "\n".join(authors)
+    assert {s.lang for s in segmenter.segment(text)} <= {"en", "und"}

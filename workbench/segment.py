@@ -149,6 +149,7 @@ class _Piece:
     opens_sentence: bool = True  # its first word is a sentence's (capitalised anyway)
     mixed: bool = True  # may hold a phrase in another language (``_score_words``)
     evidenced: bool = False  # a reader would accept its language against the main one
+    worded: bool = True  # holds a word that tells a language: not only names, acronyms, numbers
     lang: str = languages.UNDETERMINED
     confidence: float = 0.0
     words: int = 0
@@ -275,6 +276,12 @@ class Segmenter:
         if self.config.find_phrases:
             self._score_words(lined)
             lined = [self._split_phrases(line, pieces) if pieces else pieces for line, pieces in zip(lines, lined)]
+        # Only Latin pieces can be names alone: names of people from every language of the
+        # list fill Latin-script author lists and bylines; a piece of capitalised words in
+        # another script is that script's language, often a heading ("Генеральная Ассамблея").
+        for pieces in lined:
+            for piece in pieces:
+                piece.worded = piece.script != "Latn" or bool(_words_and_names(piece.text, piece.opens_sentence, enough=1)[0])
         return lined
 
     def start_workers(self) -> None:
@@ -304,15 +311,24 @@ class Segmenter:
         names, acronyms and numbers carry no language, and a detector's guess on two words
         of English ("Cuba:", "Article 1", "sin 45") is not evidence."""
         # The main language of each script: the most text among sure pieces, or among all
-        # pieces where none is sure.
-        weight: dict[tuple[str, str], tuple[int, int]] = {}
+        # pieces where none is sure; pieces of names alone have no say where others have
+        # words (a list of authors "Kay Sievers <kay.sievers@vrfy.org>" under an English
+        # heading is English, whatever the detector makes of the names).
+        weight: dict[tuple[str, str], tuple[int, int, int, int]] = {}
         for _, _, pieces in lines:
             for piece in pieces:
                 if piece.lang != languages.UNDETERMINED:
                     key = (piece.script, piece.lang)
-                    sure, total = weight.get(key, (0, 0))
                     length = piece.end - piece.start
-                    weight[key] = (sure + length * (piece.confidence >= self.config.sure), total + length)
+                    sure = length * (piece.confidence >= self.config.sure)
+                    # (sure text with words, text with words, sure text, text)
+                    before = weight.get(key, (0, 0, 0, 0))
+                    weight[key] = (
+                        before[0] + sure * piece.worded,
+                        before[1] + length * piece.worded,
+                        before[2] + sure,
+                        before[3] + length,
+                    )
         main: dict[str, str] = {}
         for (script, lang), _ in sorted(weight.items(), key=lambda item: item[1], reverse=True):
             main.setdefault(script, lang)
