@@ -68,6 +68,9 @@ _TELLING_WORD = 2.5
 # included ("Martínez", "Müller" in English), and a common word of it ("comment", "unique").
 _WRITTEN_ZIPF = 2.0
 _COMMON_ZIPF = 3.0
+# A piece of more words than this is taken to hold some that tell its language (a byline or
+# a signature line is shorter), without reading them.
+_NAMES_AT_MOST = 12
 
 
 @contextlib.contextmanager
@@ -281,7 +284,11 @@ class Segmenter:
         # another script is that script's language, often a heading ("Генеральная Ассамблея").
         for pieces in lined:
             for piece in pieces:
-                piece.worded = piece.script != "Latn" or bool(_words_and_names(piece.text, piece.opens_sentence, enough=1)[0])
+                piece.worded = (
+                    piece.script != "Latn"
+                    or piece.words > _NAMES_AT_MOST
+                    or bool(_words_and_names(piece.text, piece.opens_sentence, enough=1)[0])
+                )
         return lined
 
     def start_workers(self) -> None:
