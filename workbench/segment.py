@@ -58,7 +58,7 @@ _QUOTATION_MARKS = frozenset('“„«‹"‘')
 _BATCH_CHARS = 1_000_000
 _PARALLEL_CHARS = 100_000
 _PARALLEL_DECISIONS = 1_000
-T = TypeVar("T")
+_T = TypeVar("_T")
 _SEEN_LINES = 100_000
 _SEEN_LENGTH = 1_000
 _FORKED_FROM: Segmenter | None = None
@@ -652,9 +652,9 @@ def _shifted(piece: _Piece, offset: int) -> _Piece:
     return moved
 
 
-def _chunks(items: list[T], count: int, size_of: Callable[[T], int] = len) -> list[list[T]]:
+def _chunks(items: list[_T], count: int, size_of: Callable[[_T], int] = len) -> list[list[_T]]:
     """``items`` in order, cut into about ``count`` runs of about equal ``size_of``."""
-    chunks: list[list[T]] = [[]]
+    chunks: list[list[_T]] = [[]]
     sizes = [size_of(item) for item in items]
     target = max(sum(sizes) // count, 1)
     size = 0
