@@ -409,7 +409,7 @@ class Segmenter:
         # writes ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor"), or common words of
         # the piece's language that English text almost never uses, 300 times rarer
         # ("Declaração dos Direitos Humanos"); a person's name is seldom three such words.
-        capitalised = [word for word in _WORD.findall(piece.text) if word[:1].isupper() and not word.isupper()]
+        capitalised = [word for word in _WORD.findall(piece.text) if _is_capitalised(word)]
         telling = [
             word
             for word in capitalised
@@ -638,7 +638,8 @@ def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ("schwern@pobox.com", "https://..."): no language's words, and a phrase found among
     them would cut the address in two."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
-    if "@" not in text[start:end] and "/" not in text[start:end] and "www." not in text[start:end]:
+    stretch = text[start:end]
+    if "@" not in stretch and "/" not in stretch and "www." not in stretch:
         return words
     addresses = [(m.start(), m.end()) for m in _ADDRESS.finditer(text, start, end)]
     return [(a, b) for a, b in words if not any(left <= a < right for left, right in addresses)]
