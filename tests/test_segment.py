@@ -298,6 +298,8 @@ PLAIN_ENGLISH = [
     "   MA 02110-1301, USA.",  # short capitals are acronyms, in a line of capitals too
     "vim:set ai tw=78 et sw=2 sts=2:",  # code and file names are no words
     "  *.suo",
+    # six words and more: the detector's answer stands, unless the names gave it
+    "Buenos Aires, São Paulo and Ciudad de México host the largest marches.",
 ]
 
 
@@ -322,6 +324,9 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
         ("Declaração dos Direitos Humanos", "pt"),  # title case: three such words
         ("Birleşmiş Milletler Genel Kurulu,", "tr"),
         ("Artigo IV.", "pt"),  # a numeral after a word does not make it a name
+        # long sentences full of names, whose words are foreign
+        ("Buenos Aires, São Paulo y Ciudad de México acogieron las mayores marchas del año.", "es"),
+        ("Giorgia Meloni e Matteo Salvini hanno incontrato Ursula von der Leyen a Bruxelles ieri sera.", "it"),
     ],
 )
 def test_foreign_lines_inside_english_stay_foreign(segmenter, line, lang):

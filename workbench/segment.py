@@ -390,14 +390,22 @@ class Segmenter:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?
         ``read``: the piece's ``_words_and_names``, up to ``long_words`` words."""
         words, names, links = read
+        candidates = self._candidates.get(piece.script, ())
         if len(words) >= self.config.long_words:
-            return True
+            # Enough words for the detector's answer to stand, unless the names in the piece
+            # gave it: its words, names aside, read as the main language to the word lists and
+            # to the detector ("Buenos Aires, São Paulo and Ciudad de México host the marches").
+            if not names:
+                return True
+            lexicon = self._lexicon_evidence(piece.lang, main, words, [], [])
+            if lexicon is None or lexicon > -self.config.lexicon_against:
+                return True
+            return dict(langid.detect(" ".join(words), candidates, self.backend).probabilities).get(main, 0.0) < 0.5
         lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
         if self._lexicon_tells(lexicon, words):
             return True
         if lexicon is not None and lexicon <= -self.config.lexicon_against:
             return False
-        candidates = self._candidates.get(piece.script, ())
         said = " ".join(words)
         detection = langid.detect(said, candidates, self.backend) if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
