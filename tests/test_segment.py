@@ -303,6 +303,9 @@ PLAIN_ENGLISH = [
     "Buenos Aires, São Paulo and Ciudad de México host the largest marches.",
     "We ate paella, gazpacho and tortilla española.",
     "MIPS: pci: lantiq: restore reset gpio polarity",
+    # a name opening a sentence that goes on in English is its subject
+    "Erdoğan spoke for an hour.",
+    "Gündoğan's goal won the match.",
 ]
 
 

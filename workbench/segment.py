@@ -581,8 +581,11 @@ class Segmenter:
                 stop += 1
             start, end = words[index][0], words[stop - 1][1]
             # Capitalised words are names ("Kurdistan", "Juan Emilio Perez"), not foreign
-            # phrases; but a lone first word of a sentence is capitalised anyway ("Préambule").
-            names_only = (index > 0 or stop - index > 1) and all(
+            # phrases; but a lone first word of a sentence is capitalised anyway ("Préambule"),
+            # unless the sentence goes on in lower case: then it is its subject ("Erdoğan
+            # spoke for an hour.", "Gündoğan's goal").
+            subject = stop < len(words) and text[words[stop][0]].islower()
+            names_only = (index > 0 or stop - index > 1 or subject) and all(
                 not text[a].islower() or _is_name_particle(text, a, b) or _links_names(tokens, at)
                 for at, (a, b) in enumerate(words[index:stop], index)
             )
