@@ -303,6 +303,7 @@ PLAIN_ENGLISH = [
     "Buenos Aires, São Paulo and Ciudad de México host the largest marches.",
     "We ate paella, gazpacho and tortilla española.",
     "MIPS: pci: lantiq: restore reset gpio polarity",
+    "The Confederación General del Trabajo de la República Argentina and the Central de Trabajadores de la Argentina met in Buenos Aires on Monday.",
     # a name opening a sentence that goes on in English is its subject
     "Erdoğan spoke for an hour.",
     "Gündoğan's goal won the match.",
@@ -481,6 +482,20 @@ def test_word_lists_loaded_before_forking_are_the_ones_lookups_use():
     loaded = wordfreq.get_frequency_dict.cache_info().misses
     assert langid.word_evidence("Haus", "de", "en") > 0
     assert wordfreq.get_frequency_dict.cache_info().misses == loaded
+
+
+@pytest.mark.parametrize(
+    "word",
+    # case folding ("Straße" is "strasse"), Turkish's dotless i, compatibility forms ("º",
+    # "ﬁ"), marks that are no letters (Arabic vowel signs), apostrophes, final sigma
+    ["Straße", "İstanbul", "Işık", "ILIKE", "naïve", "l'homme", "º", "ﬁnal", "كِتَاب", "Ελληνικά", "ΣΟΦΟΣ", "Erdoğan", "zzzq"],
+)
+def test_word_frequencies_are_wordfreqs_own(word):
+    import wordfreq
+
+    for lang in sorted(langid._WORDLIST_LANGUAGES):
+        expected = wordfreq.zipf_frequency(word, lang, "large" if lang == "en" else "small")
+        assert langid.zipf(word, lang) == expected, (word, lang)
 
 
 def test_a_list_of_names_under_an_english_heading_is_english(segmenter):

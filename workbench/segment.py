@@ -392,12 +392,13 @@ class Segmenter:
         words, names, links = read
         candidates = self._candidates.get(piece.script, ())
         if len(words) >= self.config.long_words:
-            # Enough words for the detector's answer to stand, unless the word lists read
-            # them as the main language: the detector was swayed by names ("Buenos Aires, São
-            # Paulo and Ciudad de México host the marches") or loanwords ("We ate paella,
-            # gazpacho and tortilla española."). Foreign sentences of the development sets
-            # score +7 and more against the main language, these two -6 and -12.
-            lexicon = self._lexicon_evidence(piece.lang, main, words, [], [])
+            # Enough words for the detector's answer to stand, unless the word lists read them
+            # as the main language: names or loanwords swayed it ("Buenos Aires, São Paulo and
+            # Ciudad de México host the marches", "We ate paella, gazpacho and tortilla
+            # española."; sure as it may be: "The Confederación General del Trabajo de la
+            # República Argentina and ..." at 1.00). Foreign sentences of the development sets
+            # score +3 and more against the main language (names counting only against).
+            lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
             return lexicon is None or lexicon > -self.config.lexicon_against
         lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
         if self._lexicon_tells(lexicon, words):
