@@ -552,6 +552,13 @@ def _zipf(word: str, lang: str, wordlist: str) -> float:
     return found
 
 
+def forget_words() -> None:
+    """Empty this process's caches of word scores and frequencies (for benchmarks: each run
+    reads every word afresh)."""
+    load_backend("py3langid")._word_cache.clear()
+    _ZIPF_CACHE.clear()
+
+
 def load_word_lists(codes: tuple[str, ...]) -> None:
     """Load the word lists of ``codes`` now (they load on first use otherwise): before
     forking worker processes, so that they share them."""
