@@ -390,7 +390,8 @@ class Segmenter:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?
         ``read``: the piece's ``_words_and_names``, up to ``long_words`` words."""
         words, names, links = read
-        candidates = self._candidates.get(piece.script, ())
+        lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
+        read_as_main = lexicon is not None and lexicon <= -self.config.lexicon_against
         if len(words) >= self.config.long_words:
             # Enough words for the detector's answer to stand, unless the word lists read them
             # as the main language: names or loanwords swayed it ("Buenos Aires, São Paulo and
@@ -398,15 +399,13 @@ class Segmenter:
             # española."; sure as it may be: "The Confederación General del Trabajo de la
             # República Argentina and ..." at 1.00). Foreign sentences of the development sets
             # score +3 and more against the main language (names counting only against).
-            lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
-            return lexicon is None or lexicon > -self.config.lexicon_against
-        lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
+            return not read_as_main
         if self._lexicon_tells(lexicon, words):
             return True
-        if lexicon is not None and lexicon <= -self.config.lexicon_against:
+        if read_as_main:
             return False
         said = " ".join(words)
-        detection = langid.detect(said, candidates, self.backend) if words else None
+        detection = langid.detect(said, self._candidates.get(piece.script, ()), self.backend) if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
             return False  # its own words read as the main language: "Nadia Briante and Eliza Funes"
         if words and langid.letters_against(main, piece.lang, said):
