@@ -307,6 +307,16 @@ PLAIN_ENGLISH = [
     # a name opening a sentence that goes on in English is its subject
     "Erdoğan spoke for an hour.",
     "Gündoğan's goal won the match.",
+    # code and formulae carry no language (Python's documentation): keywords and names that
+    # are common words elsewhere ("del", "dir", "y"), a character named, call arguments
+    '       that gets interrupted to execute "__del__()".',
+    '   returned. "dir()" converts the returned sequence to a list and',
+    '     "x < y and y <= z" implies "x < z"',
+    "      >>> a == b == c == d == e == f",
+    "   ...        print(f'Case 3, y: {y}')",
+    '   Since it is already lowercase, "lower()" would do nothing to "\'ß\'";',
+    "Call para_init(nombre, valor) before anything else.",
+    '| "del s[i:j]"                   | same as "s[i:j] = []"            |',
 ]
 
 
@@ -334,6 +344,8 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
         # long sentences full of names, whose words are foreign
         ("Buenos Aires, São Paulo y Ciudad de México acogieron las mayores marchas del año.", "es"),
         ("Giorgia Meloni e Matteo Salvini hanno incontrato Ursula von der Leyen a Bruxelles ieri sera.", "it"),
+        # a call in a foreign sentence leaves the sentence foreign
+        ("Para ver el resultado, llame a la función imprimir() con el valor.", "es"),
     ],
 )
 def test_foreign_lines_inside_english_stay_foreign(segmenter, line, lang):
@@ -368,6 +380,9 @@ def test_language_words_leave_out_names_acronyms_numbers_and_code():
     assert language_words("CUBA - URGENT") == ["cuba", "urgent"]  # a line in capitals is read in lower case
     assert language_words("Fidel Castro and al-Assad") == ["and"]
     assert language_words('"Obrigado." "Imagina."') == ["Obrigado", "Imagina"]  # two sentences, not a name
+    assert language_words("del d[key]") == []  # a quarter of its tokens code: keywords and names
+    assert language_words("x < y and y <= z") == []
+    assert language_words("Call para_init(nombre, valor) at once") == ["Call", "valor", "at", "once"]
 
 
 def test_numbers_before_a_quoted_phrase_do_not_swallow_it(segmenter):

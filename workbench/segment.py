@@ -37,9 +37,10 @@ _LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c]+")
 _SCRIPT_RUN = re.compile(r"([^ m])(?:[ m]*\1)*m*")
 _OPENING = frozenset("“„«‹‘‚\"'([{¿¡*")
 _QUOTE_PAIRS = {"“": "”", "„": "“", "«": "»", "‹": "›", '"': '"', "(": ")", "[": "]", "‘": "’", "*": "*"}
+# (Brackets glued to a name are a call or an index, not a quotation: "para_init(nombre, valor)".)
 _QUOTED = re.compile(
     r"“[^“”\n]{1,400}”|„[^„“”\n]{1,400}[“”]|«[^«»\n]{1,400}»|‹[^‹›\n]{1,200}›"
-    r"|(?<![\w\"])\"[^\"\n]{1,400}\"(?![\w\"])|\([^()\n]{1,400}\)|\[[^\[\]\n]{1,400}\]"
+    r"|(?<![\w\"])\"[^\"\n]{1,400}\"(?![\w\"])|(?<![^\W\d])\([^()\n]{1,400}\)|(?<![^\W\d])\[[^\[\]\n]{1,400}\]"
     r"|(?<![\w*])\*{1,2}[^*\n]{1,400}\*{1,2}(?![\w*])|(?<!\w)‘[^‘’\n]{1,200}’(?!\w)"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -408,8 +409,8 @@ class Segmenter:
         detection = langid.detect(said, self._candidates.get(piece.script, ()), self.backend) if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
             return False  # its own words read as the main language: "Nadia Briante and Eliza Funes"
-        if words and langid.letters_against(main, piece.lang, said):
-            return True
+        if any(len(word) > 1 for word in words) and langid.letters_against(main, piece.lang, said):
+            return True  # (letters alone are characters named, not words: "'ß'")
         # Capitalised words may be names or a heading in title case. They tell only when at
         # least three, and most of them, are no English (main-language) words: letters it never
         # writes ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor"), or common words of
@@ -851,11 +852,28 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
 
 _WordsAndNames = tuple[list[str], list[str], list[int]]
 
+# Code and formulae: an identifier with an underscore between letters or after two ("para_init",
+# "__del__"), a call or an index glued to a name ("dir()", "d[key]"), braces ("{y}"), and
+# operators standing alone ("x < y and y <= z", ">>> a == b", "n += val"). A lone ">", "-" or
+# "/" is left: prose writes "Edit > Preferences", "CUBA - URGENT", "and / or".
+_CODE = re.compile(
+    r"[^\W_]_+[^\W_]|__[^\W_]|[^\W\d][(\[]|[{}]"
+    r"|(?<!\S)(?:[=<]|[-=!<>+*/%:&|^]=|->|=>|>>>?|<<|&&|\|\|)(?!\S)"
+    r"|(?<!\S)[^\W_] ?[<>] ?[^\W_](?!\S)"  # "x > y"
+)
+# A piece a quarter of whose tokens are code is code, its words keywords and names ('"del
+# d[key]"', "x < y and y <= z"); in a sentence, only the code is left out ("Run ls_files ...").
+_CODE_SHARE = 0.25
+_TOKEN = re.compile(r"\S+")
+
 
 def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None) -> _WordsAndNames:
     """``language_words``, the names set aside, and the positions among the words of short
     links between capitalised words ("da", "and"); stops at ``enough`` words."""
     raw = text.split()
+    code = _CODE.search(text) is not None
+    if code and _code_share(text) >= _CODE_SHARE:
+        return [], [], []
     tokens = [_strip_edge_punctuation(token) for token in raw]
     letters = sum(map(str.isalpha, text))
     shouting = letters > 3 and sum(map(str.isupper, text)) >= 0.8 * letters
@@ -869,6 +887,8 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             continue
         if "@" in raw[index] or any(char in ".:" for char in raw[index].rstrip(_CLOSERS + _TERMINATORS + ",;:")):
             continue  # an address, a handle, a file or code: "<schwern@", "*.suo", "vim:set"
+        if code and _CODE.search(raw[index]):
+            continue  # "__del__()" is no Spanish "del"
         if raw[index].startswith("-") and raw[index][1:2] in "-" + token[:1]:
             continue  # a command-line option: --all, -v
         if shouting:
@@ -903,6 +923,14 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             links.append(len(words))  # short links between capitalised words: "Lula da Silva", "Plaza de Mayo"
         words.append(token)
     return words, names, links
+
+
+def _code_share(text: str) -> float:
+    """The share of ``text``'s tokens that are code or part of a formula (``_CODE``)."""
+    matches = [match.span() for match in _CODE.finditer(text)]
+    tokens = [token.span() for token in _TOKEN.finditer(text)]
+    in_code = sum(any(start < right and left < end for left, right in matches) for start, end in tokens)
+    return in_code / max(1, len(tokens))
 
 
 def _strip_edge_punctuation(token: str) -> str:
