@@ -316,6 +316,15 @@ PLAIN_ENGLISH = [
     "   ...        print(f'Case 3, y: {y}')",
     '   Since it is already lowercase, "lower()" would do nothing to "\'ß\'";',
     "Call para_init(nombre, valor) before anything else.",
+    # Debian's package descriptions: a detector sure of a few words the word lists read as
+    # English, or unsure of words English writes, is no evidence; one word in capitals is an acronym
+    "humanist sans serif font",
+    "Flake8 noqa comment validation",
+    "Sbt template resolver",
+    "vim interface",
+    "modeling and simulation of nonsmooth dynamical systems (io dev)",
+    "Infiniband performance metrics domain agent (PMDA)",
+    " -- gregor herrmann <gregoa@debian.org>  Tue, 29 Jan 2013 17:07:45 +0100",  # names English writes, in lower case
     '| "del s[i:j]"                   | same as "s[i:j] = []"            |',
 ]
 

@@ -69,6 +69,9 @@ _TELLING_WORD = 2.5
 # included ("Martínez", "Müller" in English), and a common word of it ("comment", "unique").
 _WRITTEN_ZIPF = 2.0
 _COMMON_ZIPF = 3.0
+# A detector sure of a short piece is believed only where the word lists lean its way too: its
+# words, together, written ten times more often in that language than in the main one.
+_LEANING = 1.0
 # A piece of more words than this is taken to hold some that tell its language (a byline or
 # a signature line is shorter), without reading them.
 _NAMES_AT_MOST = 12
@@ -380,8 +383,8 @@ class Segmenter:
         the detector leaned to Italian. ``read``: the piece's ``_words_and_names``."""
         ranked = sorted((code for code in piece.probabilities if code != main), key=piece.probabilities.__getitem__, reverse=True)
         words, names, links = read
-        if not words or len(words) >= self.config.long_words:
-            return None
+        if not words or len(words) >= self.config.long_words or _written_in(words, main):
+            return None  # words the main language writes: "Sbt template resolver", "vim interface"
         for lang in ranked[:2]:
             if self._lexicon_tells(self._lexicon_evidence(lang, main, words, names, links), words):
                 return lang
@@ -401,7 +404,9 @@ class Segmenter:
             # República Argentina and ..." at 1.00). Foreign sentences of the development sets
             # score +3 and more against the main language (names counting only against).
             return not read_as_main
-        if self._lexicon_tells(lexicon, words):
+        # The word lists tell, unless every word is one the main language writes too and the
+        # detector is unsure: "(vim)" (pt 0.36), "gregor herrmann" (de 0.40), "del x" (es 0.21).
+        if self._lexicon_tells(lexicon, words) and (piece.confidence >= self.config.sure or not _written_in(words, main)):
             return True
         if read_as_main:
             return False
@@ -427,6 +432,8 @@ class Segmenter:
             return True
         if detection is None or all((langid.zipf(word, main) or 0.0) >= _COMMON_ZIPF for word in words):
             return False  # common words of the main language: "Comment:", "unique, persistent identifier"
+        if lexicon is not None and lexicon < _LEANING:
+            return False  # the word lists do not lean its way: "humanist sans serif font" (fr 0.84)
         needed = self.config.sure if piece.quoted else self.config.very_sure
         return detection.lang == piece.lang and detection.confidence >= needed
 
@@ -876,7 +883,8 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
         return [], [], []
     tokens = [_strip_edge_punctuation(token) for token in raw]
     letters = sum(map(str.isalpha, text))
-    shouting = letters > 3 and sum(map(str.isupper, text)) >= 0.8 * letters
+    # (one word in capitals is an acronym: "(PMDA)", "CUBA:")
+    shouting = letters > 3 and sum(map(str.isupper, text)) >= 0.8 * letters and len(raw) > 1
     words: list[str] = []
     names: list[str] = []
     links: list[int] = []
@@ -923,6 +931,11 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             links.append(len(words))  # short links between capitalised words: "Lula da Silva", "Plaza de Mayo"
         words.append(token)
     return words, names, links
+
+
+def _written_in(words: list[str], lang: str) -> bool:
+    """Every one of ``words`` is one that text in ``lang`` writes (``_WRITTEN_ZIPF``)."""
+    return bool(words) and all((langid.zipf(word, lang) or 0.0) >= _WRITTEN_ZIPF for word in words)
 
 
 def _code_share(text: str) -> float:
