@@ -316,6 +316,10 @@ PLAIN_ENGLISH = [
     "   ...        print(f'Case 3, y: {y}')",
     '   Since it is already lowercase, "lower()" would do nothing to "\'ß\'";',
     "Call para_init(nombre, valor) before anything else.",
+    # a package's README: a shell's prompt and options, a dict's and a list's strings
+    "$ sacrebleu -t wmt17 -l en-de -i output.detok.txt -m bleu chrf ter",
+    '    "arz": "Egyptian Arabic",',
+    "stopwords = ['de', 'la', 'que', 'el', 'en', 'y', 'a', 'los', 'no', 'un']",
     # Debian's package descriptions: a detector sure of a few words the word lists read as
     # English, or unsure of words English writes, is no evidence; one word in capitals is an acronym
     "humanist sans serif font",
@@ -355,6 +359,7 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
         ("Giorgia Meloni e Matteo Salvini hanno incontrato Ursula von der Leyen a Bruxelles ieri sera.", "it"),
         # a call in a foreign sentence leaves the sentence foreign
         ("Para ver el resultado, llame a la función imprimir() con el valor.", "es"),
+        ("-Sí -dijo él.", "es"),  # a dialogue's dashes are no command-line options
     ],
 )
 def test_foreign_lines_inside_english_stay_foreign(segmenter, line, lang):
@@ -385,7 +390,8 @@ def test_language_words_leave_out_names_acronyms_numbers_and_code():
     assert language_words("Nadia Briante and Eliza Funes") == ["and"]
     assert language_words("Stop the NATO war machine!") == ["Stop", "the", "war", "machine"]
     assert language_words("5. Rowland Jesús Castillo Castro (17), 23 years.") == ["years"]
-    assert language_words("Run ls_files --all or see www.example.org") == ["Run", "or", "see"]
+    assert language_words("Run ls_files or see www.example.org for the list") == ["Run", "or", "see", "for", "the", "list"]
+    assert language_words("Run ls_files --all") == []  # a quarter of its tokens code
     assert language_words("CUBA - URGENT") == ["cuba", "urgent"]  # a line in capitals is read in lower case
     assert language_words("Fidel Castro and al-Assad") == ["and"]
     assert language_words('"Obrigado." "Imagina."') == ["Obrigado", "Imagina"]  # two sentences, not a name

@@ -485,6 +485,8 @@ class Segmenter:
         if bounds is None:
             return []
         start, end = bounds
+        if _CODE.search(text, start, end) and _code_share(text[start:end]) >= _CODE_SHARE:
+            return self._sentences(text, start, end, script)  # code's strings are no quotations: '"arz": "Egyptian Arabic",'
         whole = _enclosing_quote(text, start, end)
         if whole is not None:
             return [_Piece(whole[0], whole[1], script, phrase=True, quoted=True)]
@@ -860,13 +862,16 @@ def language_words(text: str, opens_sentence: bool = True) -> list[str]:
 _WordsAndNames = tuple[list[str], list[str], list[int]]
 
 # Code and formulae: an identifier with an underscore between letters or after two ("para_init",
-# "__del__"), a call or an index glued to a name ("dir()", "d[key]"), braces ("{y}"), and
-# operators standing alone ("x < y and y <= z", ">>> a == b", "n += val"). A lone ">", "-" or
-# "/" is left: prose writes "Edit > Preferences", "CUBA - URGENT", "and / or".
+# "__del__"), a call or an index glued to a name ("dir()", "d[key]"), braces ("{y}"), operators
+# and a shell's prompt standing alone ("x < y and y <= z", ">>> a == b", "n += val", "$ sacrebleu
+# -t wmt17 -l en-de"), command-line options, strings in a list or a dict. A lone ">", "-" or "/"
+# is left: prose writes "Edit > Preferences", "CUBA - URGENT", "and / or".
 _CODE = re.compile(
     r"[^\W_]_+[^\W_]|__[^\W_]|[^\W\d][(\[]|[{}]"
-    r"|(?<!\S)(?:[=<]|[-=!<>+*/%:&|^]=|->|=>|>>>?|<<|&&|\|\|)(?!\S)"
+    r"|(?<!\S)(?:[=<$]|[-=!<>+*/%:&|^]=|->|=>|>>>?|<<|&&|\|\|)(?!\S)"
     r"|(?<!\S)[^\W_] ?[<>] ?[^\W_](?!\S)"  # "x > y"
+    r"|(?<!\S)(?:-[a-z]{1,2}|--[a-z][\w-]*)(?!\S)"  # command-line options: "-l", "--echo" (not "-dijo")
+    r"|[\"']\s*[:,]\s*[\"']"  # a dict's or a list's strings: '"arz": "Egyptian Arabic"'
 )
 # A piece a quarter of whose tokens are code is code, its words keywords and names ('"del
 # d[key]"', "x < y and y <= z"); in a sentence, only the code is left out ("Run ls_files ...").
