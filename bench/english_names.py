@@ -11,7 +11,10 @@ rule of the splitter was fitted to when it was first measured (see the README).
   (Debian's whole archive, where ``apt update`` has run), 40 to a document: product names,
   acronyms, identifiers ("Infiniband performance metrics domain agent (PMDA)");
 - **Python's documentation**: the help topics shipped with Python (``pydoc_data``), English
-  full of code ('"__del__()"', '"x < y and y <= z"', ">>> del d[key]").
+  full of code ('"__del__()"', '"x < y and y <= z"', ">>> del d[key]");
+- **installed packages' READMEs**: the long descriptions of the Python packages installed
+  beside the workbench, shell sessions and examples (some of them rightly foreign: the
+  French and German examples of language tools).
 
 Every Latin-script segment the default splitter labels other than English is counted, per
 20,000 words, and the commonest are printed. Some are right (a quoted French fortune, Italian
@@ -66,6 +69,18 @@ def package_descriptions(every: int) -> list[str]:
     return ["\n".join(ordered[start : start + 40]) for start in range(0, len(ordered), 40)][::every]
 
 
+def package_readmes(every: int) -> list[str]:
+    """The long descriptions (READMEs) of the Python packages installed beside the workbench."""
+    from importlib import metadata
+
+    found = {}
+    for distribution in metadata.distributions():
+        body = distribution.metadata.get_payload()  # type: ignore[attr-defined]
+        if isinstance(body, str) and len(body) > 200:
+            found[distribution.metadata["Name"]] = body
+    return [found[name] for name in sorted(found)][::every]
+
+
 def python_documentation(every: int) -> list[str]:
     from pydoc_data.topics import topics
 
@@ -77,6 +92,7 @@ KINDS: dict[str, Callable[[int], list[str]]] = {
     "copyright files": lambda every: documentation("*/copyright", every),
     "package descriptions": package_descriptions,
     "Python's documentation": python_documentation,
+    "installed packages' READMEs": package_readmes,
 }
 
 
