@@ -485,7 +485,7 @@ class Segmenter:
         if bounds is None:
             return []
         start, end = bounds
-        if _CODE.search(text, start, end) and _code_share(text[start:end]) >= _CODE_SHARE:
+        if _has_code(text, start, end) and _code_share(text[start:end]) >= _CODE_SHARE:
             return self._sentences(text, start, end, script)  # code's strings are no quotations: '"arz": "Egyptian Arabic",'
         whole = _enclosing_quote(text, start, end)
         if whole is not None:
@@ -873,6 +873,8 @@ _CODE = re.compile(
     r"|(?<!\S)(?:-[a-z]{1,2}|--[a-z][\w-]*)(?!\S)"  # command-line options: "-l", "--echo" (not "-dijo")
     r"|[\"']\s*[:,]\s*[\"']"  # a dict's or a list's strings: '"arz": "Egyptian Arabic"'
 )
+# A character every match of _CODE holds, found four times faster: most text has none.
+_CODE_HINT = re.compile(r"[_{}\[=<>$&|]|\((?<=[^\W\d]\()|-(?<!\S-)[a-z-]|[\"']\s*[:,]")
 # A piece a quarter of whose tokens are code is code, its words keywords and names ('"del
 # d[key]"', "x < y and y <= z"); in a sentence, only the code is left out ("Run ls_files ...").
 _CODE_SHARE = 0.25
@@ -883,7 +885,7 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
     """``language_words``, the names set aside, and the positions among the words of short
     links between capitalised words ("da", "and"); stops at ``enough`` words."""
     raw = text.split()
-    code = _CODE.search(text) is not None
+    code = _has_code(text)
     if code and _code_share(text) >= _CODE_SHARE:
         return [], [], []
     tokens = [_strip_edge_punctuation(token) for token in raw]
@@ -941,6 +943,11 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
 def _written_in(words: list[str], lang: str) -> bool:
     """Every one of ``words`` is one that text in ``lang`` writes (``_WRITTEN_ZIPF``)."""
     return bool(words) and all((langid.zipf(word, lang) or 0.0) >= _WRITTEN_ZIPF for word in words)
+
+
+def _has_code(text: str, start: int = 0, end: int | None = None) -> bool:
+    end = len(text) if end is None else end
+    return _CODE_HINT.search(text, start, end) is not None and _CODE.search(text, start, end) is not None
 
 
 def _code_share(text: str) -> float:
