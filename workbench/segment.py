@@ -430,7 +430,7 @@ class Segmenter:
         ]
         if len(telling) >= 3 and len(telling) * 2 > len(capitalised):
             return True
-        if detection is None or all((langid.zipf(word, main) or 0.0) >= _COMMON_ZIPF for word in words):
+        if detection is None or _written_in(words, main, _COMMON_ZIPF):
             return False  # common words of the main language: "Comment:", "unique, persistent identifier"
         if lexicon is not None and lexicon < _LEANING:
             return False  # the word lists do not lean its way: "humanist sans serif font" (fr 0.84)
@@ -940,9 +940,9 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
     return words, names, links
 
 
-def _written_in(words: list[str], lang: str) -> bool:
-    """Every one of ``words`` is one that text in ``lang`` writes (``_WRITTEN_ZIPF``)."""
-    return bool(words) and all((langid.zipf(word, lang) or 0.0) >= _WRITTEN_ZIPF for word in words)
+def _written_in(words: list[str], lang: str, at_least: float = _WRITTEN_ZIPF) -> bool:
+    """Every one of ``words`` is one that text in ``lang`` writes, ``at_least`` this often (Zipf)."""
+    return bool(words) and all((langid.zipf(word, lang) or 0.0) >= at_least for word in words)
 
 
 def _has_code(text: str, start: int = 0, end: int | None = None) -> bool:
