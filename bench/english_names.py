@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import dataclasses
 import gzip
 import subprocess
 import sys
@@ -34,9 +33,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from workbench.segment import Segmenter, SegmenterConfig  # noqa: E402
+from langid import config_of  # noqa: E402  (bench/langid.py's, as --systems reads them)
+
+from workbench.segment import Segmenter  # noqa: E402
 
 DOC = Path("/usr/share/doc")
 APT_LISTS = Path("/var/lib/apt/lists")
@@ -94,15 +95,6 @@ KINDS: dict[str, Callable[[int], list[str]]] = {
     "Python's documentation": python_documentation,
     "installed packages' READMEs": package_readmes,
 }
-
-
-def config_of(changes: str) -> SegmenterConfig:
-    """``very_sure=0.6+sure=0.5``: SegmenterConfig fields, as in bench/langid.py."""
-    config = SegmenterConfig()
-    for change in filter(None, changes.split("+")):
-        field, _, value = change.partition("=")
-        config = dataclasses.replace(config, **{field: type(getattr(config, field))(value)})
-    return config
 
 
 def main() -> None:

@@ -37,6 +37,15 @@ def content(char: str) -> bool:
 # -- systems: text -> [(start, end, lang)] ------------------------------------------------
 
 
+def config_of(changes: str, config: SegmenterConfig | None = None) -> SegmenterConfig:
+    """``config`` (the default one) with ``very_sure=0.6+sure=0.5``'s SegmenterConfig changes."""
+    config = config or SegmenterConfig()
+    for change in filter(None, changes.split("+")):
+        field, _, value = change.partition("=")
+        config = dataclasses.replace(config, **{field: type(getattr(config, field))(value)})
+    return config
+
+
 class WorkbenchSystem:
     """The segmenter with one detector; ``ensemble/very_sure=0.5+long_words=0`` also changes
     SegmenterConfig fields (the trade-off table in the README)."""
@@ -44,10 +53,7 @@ class WorkbenchSystem:
     def __init__(self, spec: str) -> None:
         detector, _, changes = spec.partition("/")
         self.name = f"workbench[{spec}]"
-        self.config = SegmenterConfig(detector=detector)
-        for change in filter(None, changes.split("+")):
-            field, _, value = change.partition("=")
-            self.config = dataclasses.replace(self.config, **{field: type(getattr(self.config, field))(value)})
+        self.config = config_of(changes, SegmenterConfig(detector=detector))
         self.segmenter = Segmenter(self.config)
 
     def reset(self) -> None:
