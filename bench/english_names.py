@@ -71,11 +71,14 @@ def package_descriptions(every: int) -> list[str]:
 
 
 def package_readmes(every: int) -> list[str]:
-    """The long descriptions (READMEs) of the Python packages installed beside the workbench."""
+    """The long descriptions (READMEs) of the Python packages installed beside the workbench,
+    not its own: its README quotes the foreign lines it tells from English."""
     from importlib import metadata
 
     found = {}
     for distribution in metadata.distributions():
+        if distribution.metadata["Name"] == "translation-workbench":
+            continue
         body = distribution.metadata.get_payload()  # type: ignore[attr-defined]
         if isinstance(body, str) and len(body) > 200:
             found[distribution.metadata["Name"]] = body
