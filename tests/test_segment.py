@@ -330,6 +330,10 @@ PLAIN_ENGLISH = [
     "Infiniband performance metrics domain agent (PMDA)",
     " -- gregor herrmann <gregoa@debian.org>  Tue, 29 Jan 2013 17:07:45 +0100",  # names English writes, in lower case
     '| "del s[i:j]"                   | same as "s[i:j] = []"            |',
+    "usage: normalizer [-h] [-v] [-a] [-n] [-m] [-r] [-f] [-t THRESHOLD]",  # options in brackets
+    # a long piece the detector put in another language (fr 0.95), whose words read as
+    # English: the word lists choose none of the languages it all but ruled out (de 0.02)
+    "Copyright Matthias Jahn jahn dôt matthias ât freenet dôt de, 2007",
 ]
 
 
@@ -360,6 +364,8 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
         # a call in a foreign sentence leaves the sentence foreign
         ("Para ver el resultado, llame a la función imprimir() con el valor.", "es"),
         ("-Sí -dijo él.", "es"),  # a dialogue's dashes are no command-line options
+        # the detector torn between two languages (ru 0.68, uk 0.32), the words tell: "свого"
+        ("Я годую свого собаку раз на день.", "uk"),
     ],
 )
 def test_foreign_lines_inside_english_stay_foreign(segmenter, line, lang):
@@ -397,6 +403,7 @@ def test_language_words_leave_out_names_acronyms_numbers_and_code():
     assert language_words('"Obrigado." "Imagina."') == ["Obrigado", "Imagina"]  # two sentences, not a name
     assert language_words("del d[key]") == []  # a quarter of its tokens code: keywords and names
     assert language_words("x < y and y <= z") == []
+    assert language_words("usage: normalizer [-h] [-v] [-t THRESHOLD]") == []  # options in brackets
     assert language_words("Call para_init(nombre, valor) at once") == ["Call", "valor", "at", "once"]
 
 

@@ -72,6 +72,8 @@ _COMMON_ZIPF = 3.0
 # A detector sure of a short piece is believed only where the word lists lean its way too: its
 # words, together, written ten times more often in that language than in the main one.
 _LEANING = 1.0
+# A long piece's second likeliest language, this likely, is one the word lists may choose.
+_RUNNER_UP = 0.2
 # A piece of more words than this is taken to hold some that tell its language (a byline or
 # a signature line is shorter), without reading them.
 _NAMES_AT_MOST = 12
@@ -383,7 +385,13 @@ class Segmenter:
         the detector leaned to Italian. ``read``: the piece's ``_words_and_names``."""
         ranked = sorted((code for code in piece.probabilities if code != main), key=piece.probabilities.__getitem__, reverse=True)
         words, names, links = read
-        if not words or len(words) >= self.config.long_words or _written_in(words, main):
+        if len(words) >= self.config.long_words:
+            # Enough words for the detector, unless it hesitates between two languages and
+            # all the words tell them apart: "Я годую свого собаку раз на день." (ru 0.68, uk
+            # 0.32; "свого" is Ukrainian). A language it all but ruled out is no candidate.
+            ranked = [lang for lang in ranked[:1] if piece.probabilities[lang] >= _RUNNER_UP]
+            words, names, links = _words_and_names(piece.text, piece.opens_sentence) if ranked else read
+        if not words or _written_in(words, main):
             return None  # words the main language writes: "Sbt template resolver", "vim interface"
         for lang in ranked[:2]:
             if self._lexicon_tells(self._lexicon_evidence(lang, main, words, names, links), words):
@@ -870,11 +878,11 @@ _CODE = re.compile(
     r"[^\W_]_+[^\W_]|__[^\W_]|[^\W\d][(\[]|[{}]"
     r"|(?<!\S)(?:[=<$]|[-=!<>+*/%:&|^]=|->|=>|>>>?|<<|&&|\|\|)(?!\S)"
     r"|(?<!\S)[^\W_] ?[<>] ?[^\W_](?!\S)"  # "x > y"
-    r"|(?<!\S)(?:-[a-z]{1,2}|--[a-z][\w-]*)(?!\S)"  # command-line options: "-l", "--echo" (not "-dijo")
+    r"|(?<![^\s\[])(?:-[a-z]{1,2}|--[a-z][\w-]*)(?![^\s\]])"  # options: "-l", "[--echo]" (not "-dijo")
     r"|[\"']\s*[:,]\s*[\"']"  # a dict's or a list's strings: '"arz": "Egyptian Arabic"'
 )
 # A character every match of _CODE holds, found four times faster: most text has none.
-_CODE_HINT = re.compile(r"[_{}\[=<>$&|]|\((?<=[^\W\d]\()|-(?<!\S-)[a-z-]|[\"']\s*[:,]")
+_CODE_HINT = re.compile(r"[_{}\[=<>$&|]|\((?<=[^\W\d]\()|-(?<![^\s\[]-)[a-z-]|[\"']\s*[:,]")
 # A piece a quarter of whose tokens are code is code, its words keywords and names ('"del
 # d[key]"', "x < y and y <= z"); in a sentence, only the code is left out ("Run ls_files ...").
 _CODE_SHARE = 0.25
