@@ -303,6 +303,7 @@ PLAIN_ENGLISH = [
     "Buenos Aires, São Paulo and Ciudad de México host the largest marches.",
     "We ate paella, gazpacho and tortilla española.",
     "MIPS: pci: lantiq: restore reset gpio polarity",
+    "The motto is liberté, égalité, fraternité.",  # as many plainly English words as French ones
     "The Confederación General del Trabajo de la República Argentina and the Central de Trabajadores de la Argentina met in Buenos Aires on Monday.",
     # a name opening a sentence that goes on in English is its subject
     "Erdoğan spoke for an hour.",
@@ -361,6 +362,7 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
         # long sentences full of names, whose words are foreign
         ("Buenos Aires, São Paulo y Ciudad de México acogieron las mayores marchas del año.", "es"),
         ("Giorgia Meloni e Matteo Salvini hanno incontrato Ursula von der Leyen a Bruxelles ieri sera.", "it"),
+        ("El director de Google presentó el nuevo smartphone en la conferencia de marketing.", "es"),  # loanwords
         # a call in a foreign sentence leaves the sentence foreign
         ("Para ver el resultado, llame a la función imprimir() con el valor.", "es"),
         ("-Sí -dijo él.", "es"),  # a dialogue's dashes are no command-line options

@@ -411,7 +411,9 @@ class Segmenter:
             # española."; sure as it may be: "The Confederación General del Trabajo de la
             # República Argentina and ..." at 1.00). Foreign sentences of the development sets
             # score +3 and more against the main language (names counting only against).
-            return not read_as_main
+            # Nor where as many of its words read plainly as the main language as read as
+            # the piece's: accents swayed it ("The motto is liberté, égalité, fraternité." fr 0.99).
+            return not read_as_main and not _half_main(words, piece.lang, main)
         # The word lists tell, unless every word is one the main language writes too and the
         # detector is unsure: "(vim)" (pt 0.36), "gregor herrmann" (de 0.40), "del x" (es 0.21).
         if self._lexicon_tells(lexicon, words) and (piece.confidence >= self.config.sure or not _written_in(words, main)):
@@ -951,6 +953,14 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
 def _written_in(words: list[str], lang: str, at_least: float = _WRITTEN_ZIPF) -> bool:
     """Every one of ``words`` is one that text in ``lang`` writes, ``at_least`` this often (Zipf)."""
     return bool(words) and all((langid.zipf(word, lang) or 0.0) >= at_least for word in words)
+
+
+def _half_main(words: list[str], lang: str, main: str) -> bool:
+    """Do as many of ``words`` read plainly (ten times likelier) as ``main`` as read as ``lang``?"""
+    evidence = [langid.word_evidence(word, lang, main) for word in words]
+    if None in evidence:
+        return False
+    return sum(value <= -1.0 for value in evidence) >= sum(value >= 1.0 for value in evidence)  # type: ignore[operator]
 
 
 def _has_code(text: str, start: int = 0, end: int | None = None) -> bool:
