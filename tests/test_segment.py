@@ -62,6 +62,16 @@ def test_inverted_marks_are_spanish(segmenter):
     assert langid.letters_against("pt", "es", "¡Vamos!")
 
 
+def test_a_spanish_exclamation_inside_an_english_sentence_is_its_own_segment(segmenter):
+    # "¡…!" and "¿…?" enclose a Spanish clause as quotation marks do, marks included.
+    text = "The slogan ¡Ni una menos! spread across Latin America."
+    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)] == [
+        ("The slogan", "en"),
+        ("¡Ni una menos!", "es"),
+        ("spread across Latin America.", "en"),
+    ]
+
+
 def test_a_quoted_heading_between_sentences_keeps_its_language(segmenter):
     # Italian's word list knows "preambolo", English's does not: evidence enough against the
     # two English neighbours, since it stands on its own rather than inside their sentence.

@@ -42,6 +42,7 @@ _QUOTED = re.compile(
     r"“[^“”\n]{1,400}”|„[^„“”\n]{1,400}[“”]|«[^«»\n]{1,400}»|‹[^‹›\n]{1,200}›"
     r"|(?<![\w\"])\"[^\"\n]{1,400}\"(?![\w\"])|(?<![^\W\d])\([^()\n]{1,400}\)|(?<![^\W\d])\[[^\[\]\n]{1,400}\]"
     r"|(?<![\w*])\*{1,2}[^*\n]{1,400}\*{1,2}(?![\w*])|(?<!\w)‘[^‘’\n]{1,200}’(?!\w)"
+    r"|(?<!\w)¡[^¡!\n]{1,400}!|(?<!\w)¿[^¿?\n]{1,400}\?"  # Spanish's own marks: "The slogan ¡Ni una menos! spread"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _ABBREVIATIONS = frozenset(
@@ -503,7 +504,8 @@ class Segmenter:
         pieces: list[_Piece] = []
         cursor = start
         for match in _QUOTED.finditer(text, start, end):
-            inner = _strip(text, match.start() + 1, match.end() - 1)
+            # (Spanish's marks are the clause's own: translated with it, not left around it.)
+            inner = match.span() if match.group()[0] in "¡¿" else _strip(text, match.start() + 1, match.end() - 1)
             if inner is None or not _has_letters(text, *inner) or (match.start() == start and match.end() == end):
                 continue
             # Leading markdown emphasis markers are two characters wide.
