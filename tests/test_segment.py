@@ -112,6 +112,15 @@ def test_unquoted_phrase_inside_an_english_sentence(segmenter):
     assert segments[1].text_of(text) == "bizzat üye devletler ahalisi gerekse"
 
 
+def test_a_word_the_scorer_knows_nothing_of_stays_outside_a_phrase(segmenter):
+    # py3langid has no feature for "the": it ties every language, and was pulled into the phrase.
+    text = "The documents are kept at the Bibliothèque nationale de France."
+    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)] == [
+        ("The documents are kept at the", "en"),
+        ("Bibliothèque nationale de France", "fr"),
+    ]
+
+
 def test_sentences_switching_language_inside_a_paragraph(segmenter):
     text = (
         "Everyone has the right to freedom of peaceful assembly and association. "
@@ -314,6 +323,7 @@ PLAIN_ENGLISH = [
     "We ate paella, gazpacho and tortilla española.",
     "MIPS: pci: lantiq: restore reset gpio polarity",
     "The motto is liberté, égalité, fraternité.",  # as many plainly English words as French ones
+    "    - drm/nouveau/bios: specify correct display fuse register for Ampere and Ada",  # a path, not a phrase
     "The Confederación General del Trabajo de la República Argentina and the Central de Trabajadores de la Argentina met in Buenos Aires on Monday.",
     # a name opening a sentence that goes on in English is its subject
     "Erdoğan spoke for an hour.",

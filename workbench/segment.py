@@ -615,6 +615,15 @@ class Segmenter:
                 detection = langid.detect(text[start:end], candidates, self.backend)
                 main_probability = dict(detection.probabilities).get(piece.lang, 0.0)
                 if detection.lang != piece.lang and main_probability <= 1 - self.config.phrase_confidence:
+                    # A word the scorer knows nothing of (py3langid has no feature for "the")
+                    # ties every language: at the phrase's edge it stays in the sentence
+                    # ("at the Bibliothèque nationale de France"), unless glued to it ("drm/nouveau").
+                    first, last = index, stop
+                    while first < last - 1 and max(rows[first]) == min(rows[first]) and text[words[first][1]].isspace():
+                        first += 1
+                    while last > first + 1 and max(rows[last - 1]) == min(rows[last - 1]) and text[words[last - 1][0] - 1].isspace():
+                        last -= 1
+                    start, end = words[first][0], words[last - 1][1]
                     if start > cursor and _has_content(text, cursor, start):
                         before = _strip(text, cursor, start)
                         result.append(self._relabelled(text, before, piece))
@@ -627,7 +636,7 @@ class Segmenter:
                             opens_sentence=start == piece.start,
                             lang=detection.lang,
                             confidence=detection.confidence,
-                            words=stop - index,
+                            words=last - first,
                             probabilities=dict(detection.probabilities),
                             text=text[start:end],
                         )
