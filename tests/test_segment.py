@@ -114,10 +114,11 @@ def test_unquoted_phrase_inside_an_english_sentence(segmenter):
 
 def test_a_word_the_scorer_knows_nothing_of_stays_outside_a_phrase(segmenter):
     # py3langid has no feature for "the": it ties every language, and was pulled into the phrase.
-    text = "The documents are kept at the Bibliothèque nationale de France."
-    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)] == [
-        ("The documents are kept at the", "en"),
-        ("Bibliothèque nationale de France", "fr"),
+    text = f"{ENGLISH_CONTEXT}\nThe report was sent to the comisión nacional de derechos humanos last week."
+    assert [(s.text_of(text), s.lang) for s in segmenter.segment(text)][1:] == [
+        ("The report was sent to the", "en"),
+        ("comisión nacional de derechos humanos", "es"),
+        ("last week.", "en"),
     ]
 
 
@@ -324,6 +325,9 @@ PLAIN_ENGLISH = [
     "MIPS: pci: lantiq: restore reset gpio polarity",
     "The motto is liberté, égalité, fraternité.",  # as many plainly English words as French ones
     "    - drm/nouveau/bios: specify correct display fuse register for Ampere and Ada",  # a path, not a phrase
+    # loans English writes, found inside its sentences: to be read, not translated
+    "She felt a strong sense of déjà vu when she entered the room.",
+    "The coup d'état in 1980 changed everything for the left.",
     "The Confederación General del Trabajo de la República Argentina and the Central de Trabajadores de la Argentina met in Buenos Aires on Monday.",
     # a name opening a sentence that goes on in English is its subject
     "Erdoğan spoke for an hour.",

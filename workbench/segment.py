@@ -415,6 +415,11 @@ class Segmenter:
             # Nor where as many of its words read plainly as the main language as read as
             # the piece's: accents swayed it ("The motto is liberté, égalité, fraternité." fr 0.99).
             return not read_as_main and not _half_main(words, piece.lang, main)
+        # A phrase found inside a sentence of the main language, every word of which that
+        # language writes, is a loan it uses as is ("a sense of déjà vu", "the coup d'état"),
+        # not to be translated; words of one or two letters alone say nothing ("à la").
+        if piece.phrase and not piece.quoted and _written_in(words, main) and any(len(word) >= 3 for word in words):
+            return False
         # The word lists tell, unless every word is one the main language writes too and the
         # detector is unsure: "(vim)" (pt 0.36), "gregor herrmann" (de 0.40), "del x" (es 0.21).
         if self._lexicon_tells(lexicon, words) and (piece.confidence >= self.config.sure or not _written_in(words, main)):
