@@ -191,13 +191,13 @@ class Py3LangidBackend:
         """``probabilities`` of each text, computed together."""
         import numpy as np
 
-        columns, known = self._columns_of(candidates)
+        columns, known, weights = self._columns_of(candidates)
         if not known.any() or not texts:
             return [[0.0] * len(candidates) for _ in texts]
         encoded = [_py3langid_bytes(text) for text in texts]
         index, features, counts = self._features(encoded)
         scores = np.zeros((len(texts), len(candidates)), dtype=np.float32)
-        scored = self._summed(scores, index, features, counts, columns)
+        scored = self._summed(scores, index, features, counts, weights)
         # A text with no feature is uniform (py3langid abstains), not the class prior.
         scores[scored] += self._full._full_model[1][columns]
         lengths = np.fromiter(map(len, encoded), dtype=np.float32, count=len(encoded))
@@ -209,19 +209,24 @@ class Py3LangidBackend:
         return scores.tolist()
 
     def _columns_of(self, candidates: tuple[str, ...]):
+        """The model's columns for ``candidates``, which of them it knows, and its feature
+        weights for those columns alone (float32, contiguous: gathering a text's features
+        from them costs a tenth of gathering whole rows of all 142 classes)."""
         import numpy as np
 
         cached = self._columns.get(candidates)
         if cached is None:
             classes = self._full._full_model[2]
             index = {code: i for i, code in reversed(list(enumerate(classes)))}  # first column of a code
+            columns = np.array([index.get(code, 0) for code in candidates])
             cached = self._columns[candidates] = (
-                np.array([index.get(code, 0) for code in candidates]),
+                columns,
                 np.array([code in index for code in candidates]),
+                np.ascontiguousarray(self._full._full_model[0][:, columns], dtype=np.float32),
             )
         return cached
 
-    def _summed(self, table, index, features, counts, columns):
+    def _summed(self, table, index, features, counts, weights):
         """Add each text's log1p(count)-weighted feature rows into ``table``; returns the rows
         that had a feature. ``index`` comes sorted from ``_features``."""
         import numpy as np
@@ -229,7 +234,7 @@ class Py3LangidBackend:
         if not len(index):
             return index
         rows, starts = np.unique(index, return_index=True)
-        weighted = np.log1p(counts.astype(np.float32))[:, None] * self._full._full_model[0][features][:, columns]
+        weighted = np.log1p(counts.astype(np.float32))[:, None] * weights[features]
         table[rows] += np.add.reduceat(weighted, starts, axis=0)
         return rows
 
@@ -258,10 +263,10 @@ class Py3LangidBackend:
         cache = self._word_cache.setdefault(candidates, {})  # per candidate set: hashing the tuple per word costs
         missing = [word for word in dict.fromkeys(words) if word not in cache]
         if missing:
-            columns, _ = self._columns_of(candidates)
+            _, _, weights = self._columns_of(candidates)
             index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in missing])
             table = np.zeros((len(missing), len(candidates)), dtype=np.float32)
-            self._summed(table, index, features, counts, columns)
+            self._summed(table, index, features, counts, weights)
             if len(cache) > 200_000:
                 cache.clear()
             cache.update(zip(missing, table.tolist()))
