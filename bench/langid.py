@@ -42,12 +42,13 @@ def config_of(changes: str, config: SegmenterConfig | None = None) -> SegmenterC
     config = config or SegmenterConfig()
     for change in filter(None, changes.split("+")):
         field, _, value = change.partition("=")
-        config = dataclasses.replace(config, **{field: type(getattr(config, field))(value)})
+        kind = type(getattr(config, field))
+        config = dataclasses.replace(config, **{field: value not in ("0", "false", "no") if kind is bool else kind(value)})
     return config
 
 
 class WorkbenchSystem:
-    """The segmenter with one detector; ``ensemble/very_sure=0.5+long_words=0`` also changes
+    """The segmenter with one detector; ``ensemble/very_sure=0.5+long_words=8`` also changes
     SegmenterConfig fields (the trade-off table in the README)."""
 
     def __init__(self, spec: str) -> None:

@@ -368,6 +368,15 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
     assert {s.lang for s in segmenter.segment(text)} <= {"en", "und"}, [(s.text_of(text), s.lang) for s in segmenter.segment(text)]
 
 
+def test_without_weighing_evidence_the_detectors_answer_stands():
+    """The benchmark's baseline for step 6: the same layers, every detector answer kept."""
+    from workbench.segment import Segmenter, SegmenterConfig
+
+    text = f"{ENGLISH_CONTEXT}\nCuba:\n{ENGLISH_CONTEXT}"
+    raw = Segmenter(SegmenterConfig(weigh_evidence=False)).segment(text)
+    assert [(s.text_of(text), s.lang) for s in raw][1] == ("Cuba:", "tr")
+
+
 @pytest.mark.parametrize(
     ("line", "lang"),
     [

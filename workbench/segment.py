@@ -142,6 +142,8 @@ class SegmenterConfig:
     very_sure: float = 0.8
     # ...or at least this many such words, where the detector's answer stands on its own.
     long_words: int = 6
+    # Off: every detector answer stands (the benchmark's baseline for the rules above).
+    weigh_evidence: bool = True
     # ...or its words, names included, are this much likelier (log10) as common words of the
     # piece's language than of the main one ("Articolo 18", "Madde 22"); at or below
     # -lexicon_against they read as the main language and the piece keeps it.
@@ -234,7 +236,8 @@ class Segmenter:
             if pieces:
                 shifted = [_shifted(piece, line_start) for piece in pieces]
                 lines.append((line_start, line_end, shifted))
-        self._keep_main_language(lines)
+        if self.config.weigh_evidence:
+            self._keep_main_language(lines)
         segments: list[Segment] = []
         for line_start, line_end, pieces in lines:
             _relabel_short(pieces, self.config.short_words, self.config.phrase_confidence)
