@@ -394,7 +394,9 @@ class Segmenter:
             # all the words tell them apart: "Я годую свого собаку раз на день." (ru 0.68, uk
             # 0.32; "свого" is Ukrainian). A language it all but ruled out is no candidate.
             ranked = [lang for lang in ranked[:1] if piece.probabilities[lang] >= _RUNNER_UP]
-            words, names, links = _words_and_names(piece.text, piece.opens_sentence) if ranked else read
+            if not ranked:
+                return None
+            words, names, links = _words_and_names(piece.text, piece.opens_sentence)
         if not words or _written_in(words, main):
             return None  # words the main language writes: "Sbt template resolver", "vim interface"
         for lang in ranked[:2]:
