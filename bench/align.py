@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.align import align, gale_church
+from workbench.align.aligner import align, gale_church
 
 DATA = Path(__file__).parent / "data" / "align_dev.jsonl"
 

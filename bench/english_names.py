@@ -37,7 +37,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from langid import config_of  # noqa: E402  (bench/langid.py's, as --systems reads them)
 
-from workbench.segment import Segmenter  # noqa: E402
+from workbench.split.segment import Segmenter  # noqa: E402
 
 DOC = Path("/usr/share/doc")
 APT_LISTS = Path("/var/lib/apt/lists")

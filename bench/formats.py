@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best of each format is kept (this machine is noisy)")
     args = parser.parse_args()
     from builders.random_model import build_base_package
-    from workbench.models import install_file
+    from workbench.translate.models import install_file
 
     install_file(build_base_package("de"))
     sentences = [s for p in translate_bench.short_paragraphs(args.documents * args.sentences) for s in p]

@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench import langid, languages
-from workbench.segment import Segmenter, SegmenterConfig
+from workbench.core import languages
+from workbench.split import langid
+from workbench.split.segment import Segmenter, SegmenterConfig
 
 DATA = Path(__file__).parent / "data"
 TOLERANCE = 10
@@ -212,7 +213,7 @@ def english_alignment_text() -> tuple[list[str], int]:
 def corpus_documents() -> list[tuple[str, str, list[tuple[int, int, str]]]]:
     """The sample corpus with its foreign stretches marked by hand (corpus_foreign.json):
     (name, text, [(start, end, lang)]). Everything else in it is English."""
-    from workbench.document import read_document
+    from workbench.core.document import read_document
 
     marked = json.loads((DATA / "corpus_foreign.json").read_text(encoding="utf-8"))
     documents = []

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workbench import langid  # noqa: E402
-from workbench.segment import Segmenter  # noqa: E402
+from workbench.split import langid  # noqa: E402
+from workbench.split.segment import Segmenter  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 

@@ -34,10 +34,10 @@ def main() -> None:
     import ray
 
     from builders.random_model import build_base_package
-    from workbench.distributed import RayEngineTranslator
-    from workbench.engine import DecodingOptions
-    from workbench.models import install_file
-    from workbench.translators import EngineTranslator
+    from workbench.translate.distributed import RayEngineTranslator
+    from workbench.translate.engine import DecodingOptions
+    from workbench.translate.models import install_file
+    from workbench.translate.translators import EngineTranslator
 
     install_file(build_base_package("de"))
     sentences = [s for p in translate_bench.long_paragraphs() for s in p][: args.sentences]

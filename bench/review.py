@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 def build(folder: Path, segments: int) -> None:
     import hashlib
 
-    from workbench.store import MachineTranslation, SegmentRecord, TranslationFile, save
+    from workbench.store.files import MachineTranslation, SegmentRecord, TranslationFile, save
 
     corpus, translations = folder / "corpus", folder / "translations"
     corpus.mkdir()
@@ -72,7 +72,7 @@ def main() -> None:
         os.environ["WORKBENCH_TRANSLATIONS"] = str(folder / "translations")
         size = (folder / "translations" / "big.json").stat().st_size / 1e6
         print(f"document: {args.segments} segments, translations file {size:.1f} MB")
-        app = AppTest.from_file(str(ROOT / "workbench" / "app.py"), default_timeout=120)
+        app = AppTest.from_file(str(ROOT / "workbench" / "review" / "app.py"), default_timeout=120)
         started = time.perf_counter()
         app.run()
         first = time.perf_counter() - started

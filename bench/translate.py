@@ -86,7 +86,7 @@ def timed(function) -> float:
 class Bench:
     def __init__(self, args) -> None:
         from builders.random_model import build_base_package
-        from workbench.models import find_model, install_file
+        from workbench.translate.models import find_model, install_file
 
         started = time.perf_counter()
         install_file(build_base_package("de"))
@@ -125,7 +125,7 @@ class Bench:
         return sum(map(len, paragraphs)) / timed(run)
 
     def engine(self, sentences: list[str]) -> float:
-        from workbench.engine import DecodingOptions, Engine
+        from workbench.translate.engine import DecodingOptions, Engine
 
         engine = Engine(threads=2)
         options = DecodingOptions(beam=self.args.beam, max_decoding_length=self.args.max_length)
@@ -157,7 +157,7 @@ class Bench:
         import ctranslate2
         from argostranslate import sbd, translate
 
-        from workbench.segment import split_sentences
+        from workbench.split.segment import split_sentences
 
         # MiniSBD would download a model: split with the workbench's rules instead (cheap).
         sbd.MiniSBDSentencizer.split_sentences = lambda self, text: [text[a:b] for a, b in split_sentences(text, 0, len(text))]

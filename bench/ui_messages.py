@@ -30,7 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from langid import config_of  # noqa: E402  (bench/langid.py's, as --systems reads them)
 
-from workbench.segment import Segmenter, SegmenterConfig  # noqa: E402
+from workbench.split.segment import Segmenter, SegmenterConfig  # noqa: E402
 
 LOCALE = Path("/usr/share/locale")
 CATALOGUES = {

@@ -26,7 +26,7 @@ os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
 
 @pytest.fixture(scope="session")
 def segmenter():
-    from workbench.segment import Segmenter
+    from workbench.split.segment import Segmenter
 
     return Segmenter()
 
@@ -34,7 +34,7 @@ def segmenter():
 @pytest.fixture(scope="session")
 def toy_model():
     """The trained Toyish (xx) → English package, installed through argostranslate."""
-    from workbench.models import find_model, install_file
+    from workbench.translate.models import find_model, install_file
 
     if find_model("xx") is None:
         install_file(TOY_PACKAGE)
@@ -51,7 +51,7 @@ def built_models(tmp_path_factory) -> Path:
 def random_models(toy_model, built_models):
     """Random-weight packages for ar, tr, el (hy stays missing on purpose)."""
     from builders.random_model import build_random_package
-    from workbench.models import find_model, install_file
+    from workbench.translate.models import find_model, install_file
 
     installed = {}
     for code in ("ar", "tr", "el"):
@@ -63,7 +63,7 @@ def random_models(toy_model, built_models):
 
 @pytest.fixture(scope="session")
 def engine():
-    from workbench.engine import Engine
+    from workbench.translate.engine import Engine
 
     return Engine(threads=2)
 

@@ -124,7 +124,7 @@ class ToySegmenter:
         import re
 
         from builders.toy import TOY_WORDS
-        from workbench.document import Segment
+        from workbench.core.document import Segment
 
         toy = "|".join(sorted(TOY_WORDS, key=len, reverse=True))
         run = re.compile(rf"\b(?:{toy})\b(?:[ ,]+\b(?:{toy})\b)*[.!?]?")

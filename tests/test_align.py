@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from builders.toy import to_toyish
 from tests.conftest import ROOT
-from workbench.align import align, gale_church, sentence_features
-from workbench.bitext import align_files, save_bitext
-from workbench.review import Workspace
+from workbench.align.aligner import align, gale_church, sentence_features
+from workbench.align.bitext import align_files, save_bitext
+from workbench.review.workspace import Workspace
 
 
 def links(result):

@@ -8,10 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from builders.toy import to_toyish
 from tests.conftest import ROOT
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.store.files import load
+from workbench.translate.run import TranslateSettings, translate_corpus
 
-APP = str(ROOT / "workbench" / "app.py")
+APP = str(ROOT / "workbench" / "review" / "app.py")
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_english_rendering_tab(workspace):
 
 
 def test_memory_matches_are_offered_and_used(workspace):
-    from workbench.review import Workspace
+    from workbench.review.workspace import Workspace
 
     ws = Workspace(workspace.parent / "corpus", workspace)
     first = load(workspace / "news.json").segments[0]

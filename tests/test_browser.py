@@ -17,8 +17,8 @@ import pytest
 
 from builders.toy import to_toyish
 from tests.conftest import ROOT
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.store.files import load
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

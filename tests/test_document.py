@@ -4,8 +4,8 @@ import codecs
 
 import pytest
 
-from workbench.document import LOW_ENCODING_CONFIDENCE, decode, decode_as, decode_bytes, document_id, iter_input_files, read_document
-from workbench.errors import InputError
+from workbench.core.document import LOW_ENCODING_CONFIDENCE, decode, decode_as, decode_bytes, document_id, iter_input_files, read_document
+from workbench.core.errors import InputError
 
 ARABIC = "البحر الأبيض: الحوض الجديد للثورة العالمية. لا بديل عن إسقاط الأسد والثورة مستمرة حتى النصر."
 TURKISH = "Akdeniz: Dünya devriminin yeni havzası! Işçi sınıfı ve ezilenler, ağır koşullarda örgütleniyor."

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from builders.toy import to_toyish
-from workbench.engine import GREEDY, DecodingOptions, quality_flags
+from workbench.translate.engine import GREEDY, DecodingOptions, quality_flags
 
 ENGLISH = [
     "the workers want bread",

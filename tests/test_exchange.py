@@ -6,10 +6,10 @@ import pytest
 from lxml import etree
 
 from builders.toy import to_toyish
-from workbench.exchange import ExchangeError, export, import_file
-from workbench.review import Workspace
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.exchange.bilingual import ExchangeError, export, import_file
+from workbench.review.workspace import Workspace
+from workbench.store.files import load
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 DATA = Path(__file__).parent / "data"

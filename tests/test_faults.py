@@ -15,11 +15,11 @@ import pytest
 from builders.toy import to_toyish
 from tests.conftest import ROOT
 from tests.test_resume import make_corpus
-from workbench import store
-from workbench.engine import DecodingOptions
-from workbench.review import Workspace
-from workbench.store import load, remove_stale_temporaries, write_atomically
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.review.workspace import Workspace
+from workbench.store import files as store
+from workbench.store.files import load, remove_stale_temporaries, write_atomically
+from workbench.translate.engine import DecodingOptions
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 
 def beam_of(path) -> int:

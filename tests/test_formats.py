@@ -16,11 +16,11 @@ from lxml import html
 
 from tests.conftest import ROOT
 from tests.formats_data import ENGLISH, TOY, ToySegmenter, docx_bytes, pdf_bytes, write_corpus
-from workbench.errors import InputError
-from workbench.formats import extract
-from workbench.review import Workspace
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.core.errors import InputError
+from workbench.formats.readers import extract
+from workbench.review.workspace import Workspace
+from workbench.store.files import load
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 DATA = Path(__file__).parent / "data"
 
@@ -229,7 +229,7 @@ def test_fetch_saves_the_page_with_its_address_and_time(tmp_path):
 
 
 def test_a_very_large_page_is_read_with_a_warning_naming_it(monkeypatch):
-    from workbench import formats
+    from workbench.formats import readers as formats
 
     monkeypatch.setattr(formats, "LARGE_BYTES", 100)  # 20 MB in real use
     page = ("<html><body>" + "<p>Solidarity with the workers of the port.</p>" * 10 + "</body></html>").encode()

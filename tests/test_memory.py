@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from builders.toy import to_toyish
-from workbench.memory import MemoryEntry, TranslationMemory
-from workbench.review import Workspace
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.review.workspace import Workspace
+from workbench.store.files import load
+from workbench.store.memory import MemoryEntry, TranslationMemory
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 
 def test_reviewed_corrections_are_reused_in_later_runs(tmp_path, toy_model):

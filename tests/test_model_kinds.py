@@ -16,10 +16,10 @@ from builders.multilingual import FIXTURE as NLLB_TOY
 from builders.multilingual import to_toy
 from builders.toy import to_toyish
 from tests.conftest import ROOT, TOY_PACKAGE, isolated_argos_env
-from workbench.document import Segment
-from workbench.models import InstalledModel, ModelError, install, list_installed, route_for
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.core.document import Segment
+from workbench.store.files import load
+from workbench.translate.models import InstalledModel, ModelError, install, list_installed, route_for
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 
 def workbench(env: dict, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -202,13 +202,13 @@ def test_device_cuda_without_a_gpu_is_a_one_line_error(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "CUDA" in lines[0] and "Traceback" not in result.stderr
-    from workbench.engine import resolve_device
+    from workbench.translate.engine import resolve_device
 
     assert resolve_device("auto") == "cpu"
 
 
 def test_settings_precedence_defaults_file_environment_flags(tmp_path):
-    from workbench.settings import SettingsError, load
+    from workbench.core.settings import SettingsError, load
 
     assert load({}, cwd=tmp_path, environ={}).device == "auto"
     (tmp_path / "workbench.toml").write_text('device = "cpu"\nbeam = 2\ntranslations = "out"\n[models]\nku = "nllb"\n', encoding="utf-8")
@@ -226,11 +226,11 @@ def test_settings_precedence_defaults_file_environment_flags(tmp_path):
 
 
 def test_every_setting_is_documented_in_the_readme_and_the_help():
-    from workbench.settings import DECLARED, _check_declaration, markdown_table
+    from workbench.core.settings import DECLARED, _check_declaration, markdown_table
 
     _check_declaration()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "README's settings table differs: paste `python -m workbench.settings` into it"
+    assert markdown_table() in readme, "README's settings table differs: paste `python -m workbench.core.settings` into it"
     help_text = subprocess.run(
         [sys.executable, "-m", "workbench.cli", "translate", "--help"], capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "400"}
     ).stdout

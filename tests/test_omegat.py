@@ -13,10 +13,10 @@ import pytest
 from lxml import etree
 
 from tests.conftest import ROOT
-from workbench.omegat import CONFIRMED_TMX, MACHINE_TMX, MANIFEST, export_projects, import_project, join_sentences
-from workbench.review import Workspace
-from workbench.store import load
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.exchange.omegat import CONFIRMED_TMX, MACHINE_TMX, MANIFEST, export_projects, import_project, join_sentences
+from workbench.review.workspace import Workspace
+from workbench.store.files import load
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 TURKISH = [
     "Dünya devriminin yeni havzası!",

@@ -19,9 +19,9 @@ ray = pytest.importorskip("ray")
 
 from tests.conftest import ROOT  # noqa: E402
 from tests.test_resume import assert_same, make_corpus, snapshot  # noqa: E402
-from workbench.distributed import RayEngineTranslator  # noqa: E402
-from workbench.translate import TranslateSettings, translate_corpus  # noqa: E402
-from workbench.translators import build_translator  # noqa: E402
+from workbench.translate.distributed import RayEngineTranslator  # noqa: E402
+from workbench.translate.run import TranslateSettings, translate_corpus  # noqa: E402
+from workbench.translate.translators import build_translator  # noqa: E402
 
 # A loopback test cluster needs no token (Ray 2.5x enables token authentication by default).
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")

@@ -5,10 +5,10 @@ import json
 import pytest
 
 from builders.toy import to_toyish
-from workbench.review import ConflictError, ReviewError, Workspace
-from workbench.store import StoreError, load
-from workbench.translate import RecordTranslator, TranslateSettings, translate_corpus
-from workbench.workflow import TransitionError
+from workbench.review.workspace import ConflictError, ReviewError, Workspace
+from workbench.store.files import StoreError, load
+from workbench.store.workflow import TransitionError
+from workbench.translate.run import RecordTranslator, TranslateSettings, translate_corpus
 
 LINES = ["the workers want bread", "solidarity with all comrades", "our children need a new school"]
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
-from workbench import langid
-from workbench.document import read_document
-from workbench.segment import Segmenter, SegmenterConfig, _max_runs, language_words, split_sentences
+from workbench.core.document import read_document
+from workbench.split import langid
+from workbench.split.segment import Segmenter, SegmenterConfig, _max_runs, language_words, split_sentences
 
 TITLE_LANGS = ["tr", "en", "ar", "fa", "it", "el", "ku", "hy", "es", "fr", "pt"]
 
@@ -370,7 +370,7 @@ def test_english_lines_with_names_acronyms_and_numbers_stay_english(segmenter, l
 
 def test_without_weighing_evidence_the_detectors_answer_stands():
     """The benchmark's baseline for step 6: the same layers, every detector answer kept."""
-    from workbench.segment import Segmenter, SegmenterConfig
+    from workbench.split.segment import Segmenter, SegmenterConfig
 
     text = f"{ENGLISH_CONTEXT}\nCuba:\n{ENGLISH_CONTEXT}"
     raw = Segmenter(SegmenterConfig(weigh_evidence=False)).segment(text)
@@ -530,7 +530,7 @@ def test_segmenting_leaves_the_garbage_collector_as_it_was(segmenter):
 
 
 def test_one_large_document_weighs_its_evidence_in_the_workers(monkeypatch):
-    from workbench import segment
+    from workbench.split import segment
 
     text = "\n\n".join(path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt")))
     alone = Segmenter().segment(text)

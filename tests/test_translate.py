@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from builders.toy import to_toyish
-from workbench.engine import DecodingOptions
-from workbench.store import load, loads, render_english
-from workbench.translate import TranslateSettings, translate_corpus
+from workbench.store.files import load, loads, render_english
+from workbench.translate.engine import DecodingOptions
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 TOY_DOC = ("{a}\n\n    {b}. {c}.\n\n{d}\n").format(
     a=to_toyish("solidarity with all comrades"),
@@ -72,7 +72,7 @@ def test_files_are_stable_and_human_readable(tmp_path, toy_corpus, toy_model):
         "history",
     ]
     assert raw.startswith('{\n  "format": "translation-workbench/1"')
-    from workbench.store import dumps
+    from workbench.store.files import dumps
 
     assert dumps(loads(raw)) == raw  # round trip, byte for byte
 

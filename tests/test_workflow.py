@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.store import MachineTranslation, SegmentRecord
-from workbench.workflow import Status, TransitionError, after_edit, after_machine, check_move, imported
+from workbench.store.files import MachineTranslation, SegmentRecord
+from workbench.store.workflow import Status, TransitionError, after_edit, after_machine, check_move, imported
 
 MACHINE = MachineTranslation("the workers want bread", "argos:xx-en@1.0", {}, -0.1, 0.9)
 ORDER = ["source", "untranslated", "machine", "edited", "reviewed", "approved", "rejected"]

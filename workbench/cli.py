@@ -26,7 +26,7 @@ def _root() -> None:
     """Translation Workbench: split mixed-language texts, translate them offline, review, align."""
 
 
-from .settings import BY_NAME as _SETTING  # noqa: E402  (stdlib only: keeps --help instant)
+from workbench.core.settings import BY_NAME as _SETTING  # noqa: E402  (stdlib only: keeps --help instant)
 
 LanguagesOption = Annotated[Optional[str], typer.Option("--languages", "-l", help=_SETTING["languages"].help)]
 DetectorOption = Annotated[Optional[str], typer.Option("--detector", help=_SETTING["detector"].help)]
@@ -38,8 +38,8 @@ ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help=_
 
 
 def _settings(**flags):
-    """Defaults < workbench.toml < WORKBENCH_* < these flags (see workbench/settings.py)."""
-    from .settings import load
+    """Defaults < workbench.toml < WORKBENCH_* < these flags (see workbench/core/settings.py)."""
+    from workbench.core.settings import load
 
     return load(flags)
 
@@ -50,15 +50,15 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _segmenter(settings, workers: int = 1):
-    from .segment import Segmenter, SegmenterConfig
+    from workbench.split.segment import Segmenter, SegmenterConfig
 
     return Segmenter(SegmenterConfig(languages=settings.languages, detector=settings.detector), workers=workers)
 
 
 def _read_inputs(paths: list[str]):
     """Yield ``(Document | None, error message | None)`` per input; stdin for ``-``."""
-    from .document import document_from_bytes, iter_input_files, read_document
-    from .errors import InputError
+    from workbench.core.document import document_from_bytes, iter_input_files, read_document
+    from workbench.core.errors import InputError
 
     for raw in paths:
         if raw == "-":
@@ -140,7 +140,7 @@ def _batches(documents, chars: int = 1_000_000):
 @app.command()
 def text(paths: Annotated[list[Path], typer.Argument(help="Files (HTML, Word, OpenDocument, PDF, subtitles, text).")]) -> None:
     """Print the text the workbench reads from a file: `detect --json` offsets are offsets into it."""
-    from .document import read_document
+    from workbench.core.document import read_document
 
     for path in paths:
         document = read_document(path)
@@ -155,7 +155,7 @@ def fetch(
     into: Annotated[Optional[Path], typer.Option("--into", help="Folder to save pages in (default: the corpus folder).")] = None,
 ) -> None:
     """Save web pages into the corpus, with their address and fetch time recorded beside them."""
-    from .fetch import fetch_page
+    from workbench.formats.fetch import fetch_page
 
     folder = into or _settings().corpus
     failures = 0
@@ -186,7 +186,7 @@ def _segment_table(document, width: int):
     from rich.table import Table
     from rich.text import Text
 
-    from . import languages
+    from workbench.core import languages
 
     counts: dict[str, int] = {}
     for segment in document.segments:
@@ -248,9 +248,9 @@ def translate(
     detector: DetectorOption = None,
 ) -> None:
     """Translate every non-English segment to English; write translations/<doc>.json and <doc>.en.txt."""
-    from . import languages
-    from .engine import DecodingOptions
-    from .translate import TranslateSettings, translate_corpus
+    from workbench.core import languages
+    from workbench.translate.engine import DecodingOptions
+    from workbench.translate.run import TranslateSettings, translate_corpus
 
     settings = _settings(
         translations=out, beam=1 if greedy else beam, threads=threads, window=window, device=device,
@@ -333,7 +333,7 @@ class _RichProgress:
 def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
     from rich.console import Console
 
-    from .models import NLLB_COMMANDS, index_pairs
+    from workbench.translate.models import NLLB_COMMANDS, index_pairs
 
     console = Console(stderr=True)
     console.print(
@@ -403,7 +403,7 @@ def review(
     import os
 
     settings = _settings(corpus=corpus, translations=translations, device=device, models_dir=models_dir)
-    app_path = Path(__file__).with_name("app.py")
+    app_path = Path(__file__).parent / "review" / "app.py"
     if not settings.translations.is_dir():
         _fail(f"{settings.translations}/ does not exist: run `workbench translate` first")
     passed = ["--corpus", str(settings.corpus), "--translations", str(settings.translations), "--device", settings.device]
@@ -438,16 +438,16 @@ def align(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Align a document with its existing English translation, sentence by sentence."""
-    from .bitext import align_files, main_language, save_bitext
-    from .document import read_document
+    from workbench.align.bitext import align_files, main_language, save_bitext
+    from workbench.core.document import read_document
 
     settings = _settings(translations=out, device=device, models_dir=models_dir)
     out = settings.translations
     lang = src_lang
     translate_function, model_id = None, None
     if not no_mt:
-        from . import languages
-        from .translate import RecordTranslator, TranslateSettings
+        from workbench.core import languages
+        from workbench.translate.run import RecordTranslator, TranslateSettings
 
         lang = main_language(read_document(source), _segmenter(settings)) if src_lang == "auto" else languages.normalize(src_lang)
         translator = RecordTranslator(
@@ -514,9 +514,9 @@ def export_command(
     translations: TranslationsOption = None,
 ) -> None:
     """Export translations for translators' tools (OmegaT: --format omegat -o DIR)."""
-    from .exchange import FORMATS, export
-    from .review import Workspace
-    from .store import write_atomically
+    from workbench.exchange.bilingual import FORMATS, export
+    from workbench.review.workspace import Workspace
+    from workbench.store.files import write_atomically
 
     if fmt not in (*FORMATS, "omegat"):
         _fail(f"--format: choose one of {', '.join((*FORMATS, 'omegat'))}")
@@ -524,7 +524,7 @@ def export_command(
     workspace = Workspace(settings.corpus, settings.translations)
     doc_ids = _select_documents(workspace, paths) if paths else None
     if fmt == "omegat":
-        from .omegat import export_projects
+        from workbench.exchange.omegat import export_projects
 
         if output is None:
             _fail("--format omegat writes a folder: give it with -o DIR")
@@ -544,7 +544,7 @@ def export_command(
 
 
 def _select_documents(workspace, paths: list[str]) -> list[str]:
-    from .review import ReviewError
+    from workbench.review.workspace import ReviewError
 
     known = workspace.document_ids()
     chosen: list[str] = []
@@ -570,9 +570,9 @@ def import_command(
     translations: TranslationsOption = None,
 ) -> None:
     """Bring corrections back (XLIFF, TMX, TSV, JSONL, OmegaT); conflicts are reported, never overwritten."""
-    from .exchange import import_file
-    from .omegat import MANIFEST, import_project, is_project
-    from .review import Workspace
+    from workbench.exchange.bilingual import import_file
+    from workbench.exchange.omegat import MANIFEST, import_project, is_project
+    from workbench.review.workspace import Workspace
 
     settings = _settings(translations=translations)
     workspace = Workspace(settings.corpus, settings.translations)
@@ -605,8 +605,8 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from . import languages
-    from .models import index_pairs, list_installed, packages_dir, routes
+    from workbench.core import languages
+    from workbench.translate.models import index_pairs, list_installed, packages_dir, routes
 
     settings = _settings(models_dir=models_dir)
     installed, problems = list_installed(settings.models_dir)
@@ -646,8 +646,8 @@ def models_install(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Install models from the Argos package index, or from local files or folders with --file."""
-    from . import languages
-    from .models import install, install_from_index
+    from workbench.core import languages
+    from workbench.translate.models import install, install_from_index
 
     if not codes and not file:
         _fail("name source languages (e.g. `workbench models install ar tr`) or give --file PATH")
@@ -673,7 +673,7 @@ def models_remove(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Remove installed models (by language code or by name)."""
-    from .models import remove
+    from workbench.translate.models import remove
 
     settings = _settings(models_dir=models_dir)
 
@@ -689,7 +689,7 @@ def models_remove(
 
 def _each(items, action) -> int:
     """Run ``action`` on every item, reporting each WorkbenchError and going on; returns the failures."""
-    from .errors import WorkbenchError
+    from workbench.core.errors import WorkbenchError
 
     failures = 0
     for item in items:
@@ -707,8 +707,8 @@ def main() -> None:
     A WorkbenchError (a problem the user can act on) or an OSError (a full disk, a read-only
     folder) is one line on stderr and exit status 1, never a traceback.
     """
-    from .errors import WorkbenchError
-    from .settings import SettingsError
+    from workbench.core.errors import WorkbenchError
+    from workbench.core.settings import SettingsError
 
     try:
         app()  # usage errors are Click's: a message and exit status 2

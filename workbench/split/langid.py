@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
-from . import languages
-from .errors import WorkbenchError
+from workbench.core import languages
+from workbench.core.errors import WorkbenchError
 
 # --- scripts ----------------------------------------------------------------------------
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import languages
-from .align import AlignConfig, Link, align
-from .document import Document, read_document
-from .errors import WorkbenchError
-from .segment import Segmenter, split_sentences
-from .store import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, now, segment_id, translation_path
+from workbench.align.aligner import AlignConfig, Link, align
+from workbench.core import languages
+from workbench.core.document import Document, read_document
+from workbench.core.errors import WorkbenchError
+from workbench.split.segment import Segmenter, split_sentences
+from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, now, segment_id, translation_path
 
 _LINE_ENDS = ("\r\n", "\n", "\r")
 

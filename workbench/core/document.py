@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError
+from workbench.core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Document:
     encoding_confidence: float = field(default=1.0, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
     # "text", "markdown", or a format whose text was extracted (html, docx, odt, pdf, srt, vtt):
-    # then ``text`` is the extracted text (workbench.formats), not the file's bytes decoded.
+    # then ``text`` is the extracted text (workbench.formats.readers), not the file's bytes decoded.
     format: str = "text"
 
     def with_segments(self, segments: list[Segment] | tuple[Segment, ...]) -> Document:
@@ -210,7 +210,7 @@ def _reads_as(text: str, languages: tuple[str, ...]) -> float:
     shape_fit = sum(map(_sane_word, words)) / len(words)
     if alphabet_fit * shape_fit == 0.0:
         return 0.0
-    from .langid import language_probabilities
+    from workbench.split.langid import language_probabilities
 
     probabilities = language_probabilities(" ".join(words))
     return alphabet_fit * shape_fit * sum(probabilities.get(lang, 0.0) for lang in languages)
@@ -267,7 +267,7 @@ def _checked(text: str, name: str) -> str:
 
 
 def document_from_bytes(data: bytes, *, path: str, doc_id: str) -> Document:
-    from . import formats
+    from workbench.formats import readers as formats
 
     fmt = formats.format_of(path)
     # Markdown and plain text are decoded as they are; other formats have their text extracted.
@@ -300,7 +300,7 @@ def document_id(path: Path, root: Path | None = None) -> str:
     """``corpus/a/b.txt`` under ``corpus`` → ``a/b``: stable, readable, unique within a root.
     Other formats keep their suffix (``letter.docx``), so ``letter.docx`` and ``letter.odt``
     beside each other stay two documents."""
-    from .formats import format_of
+    from workbench.formats.readers import format_of
 
     relative = path
     if root is not None:

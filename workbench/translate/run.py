@@ -23,13 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from .document import Document, iter_input_files, read_document
-from .engine import DecodingOptions, Engine
-from .errors import InputError, WorkbenchError
-from .langid import detection_text
-from .memory import TranslationMemory
-from .segment import Segmenter, segment_known_language
-from .store import (
+from workbench.core.document import Document, iter_input_files, read_document
+from workbench.core.errors import InputError, WorkbenchError
+from workbench.split.langid import detection_text
+from workbench.split.segment import Segmenter, segment_known_language
+from workbench.store.files import (
     SOURCE,
     HistoryEntry,
     MachineTranslation,
@@ -43,8 +41,10 @@ from .store import (
     segment_id,
     translation_path,
 )
-from .translators import CachedTranslator, Translator, build_translator
-from .workflow import SET_BY_PEOPLE, Status, after_machine
+from workbench.store.memory import TranslationMemory
+from workbench.store.workflow import SET_BY_PEOPLE, Status, after_machine
+from workbench.translate.engine import DecodingOptions, Engine
+from workbench.translate.translators import CachedTranslator, Translator, build_translator
 
 TARGET = "en"
 # Notes the workbench writes itself; a run may replace or clear them, never a person's note.
@@ -257,7 +257,7 @@ def translate_corpus(
     distributed = None
     if translator is None:
         if settings.executor == "ray":
-            from .distributed import RayEngineTranslator
+            from workbench.translate.distributed import RayEngineTranslator
 
             distributed = RayEngineTranslator(
                 settings.options,
@@ -428,7 +428,7 @@ def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: Tran
 
 def _install_missing(lang: str, translator: Translator, summary: RunSummary, settings: TranslateSettings) -> bool:
     """Install the Argos package for ``lang`` from the index, once per run; True if it did."""
-    from . import models as model_store
+    from workbench.translate import models as model_store
 
     if lang in summary.install_tried:
         return False

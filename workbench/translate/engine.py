@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WorkbenchError
-from .models import InstalledModel
+from workbench.core.errors import WorkbenchError
+from workbench.translate.models import InstalledModel
 
 
 @dataclass(frozen=True)

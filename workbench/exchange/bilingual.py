@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
-from .errors import WorkbenchError
-from .review import ReviewError, Workspace
-from .store import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
-from .workflow import imported, shown_text
+from workbench import __version__
+from workbench.core.errors import WorkbenchError
+from workbench.review.workspace import ReviewError, Workspace
+from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
+from workbench.store.workflow import imported, shown_text
 
 FORMATS = ("tmx", "xliff", "tsv", "jsonl")
 TARGET = "en"
@@ -221,7 +221,7 @@ def read_tmx(data: bytes, name: str) -> list[TmxUnit]:
     else the first variant that is not English. Raises ExchangeError naming the file."""
     from lxml import etree
 
-    from . import languages
+    from workbench.core import languages
 
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -429,7 +429,7 @@ def import_file(workspace: Workspace, path: Path) -> ImportReport:
 
 def apply_items(workspace: Workspace, items: list[_Incoming]) -> ImportReport:
     """Apply import items: one ``store.edit`` transaction per document, state rules from
-    workbench.workflow (``imported``). Units without ids match segments by source text and
+    workbench.store.workflow (``imported``). Units without ids match segments by source text and
     only fill segments without a correction."""
     report = ImportReport()
     by_document: dict[str, list[_Incoming]] = {}

@@ -1,4 +1,4 @@
-"""The review app (Streamlit). Thin: every decision is made in workbench.review.
+"""The review app (Streamlit). Thin: every decision is made in workbench.review.workspace.
 
 Run it with ``workbench review``. Document text is shown as inert text: never as HTML.
 """
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench import languages
-from workbench.errors import WorkbenchError
-from workbench.review import ConflictError, OpenDocument, Workspace, attention_order, is_flagged, is_low_confidence
-from workbench.store import SOURCE, SegmentRecord, StoreError
-from workbench.workflow import LABELS
-from workbench.workflow import SETTABLE as SETTABLE_STATUSES
+from workbench.core import languages
+from workbench.core.errors import WorkbenchError
+from workbench.review.workspace import ConflictError, OpenDocument, Workspace, attention_order, is_flagged, is_low_confidence
+from workbench.store.files import SOURCE, SegmentRecord, StoreError
+from workbench.store.workflow import LABELS
+from workbench.store.workflow import SETTABLE as SETTABLE_STATUSES
 
 SETTABLE = [str(status) for status in SETTABLE_STATUSES]
 
@@ -32,7 +32,7 @@ STYLE = """
 
 def app_settings():
     """The settings (workbench.toml < WORKBENCH_* < the flags `workbench review` passes)."""
-    from workbench.settings import load
+    from workbench.core.settings import load
 
     parser = argparse.ArgumentParser(add_help=False)
     for flag in ("--corpus", "--translations", "--device", "--models-dir"):
@@ -44,7 +44,7 @@ def app_settings():
 @st.cache_resource
 def translator(translations: str):
     """The engine stays loaded across reruns and sessions."""
-    from workbench.translate import RecordTranslator, TranslateSettings
+    from workbench.translate.run import RecordTranslator, TranslateSettings
 
     settings = app_settings()
     return RecordTranslator(
@@ -56,7 +56,7 @@ def translator(translations: str):
 
 @st.cache_resource(max_entries=4)
 def _memory(translations: str, signature: tuple):
-    from workbench.memory import TranslationMemory
+    from workbench.store.memory import TranslationMemory
 
     return TranslationMemory.from_folder(Path(translations))
 
@@ -318,7 +318,7 @@ def document_view(ws: Workspace, doc_id: str) -> None:
 
 def rendered_files(ws: Workspace, doc_id: str, fmt: str) -> list[Path]:
     """The renderings in the document's own format (``.en.html``, ``.en.docx`` …) that exist."""
-    from workbench.formats import rendering_names
+    from workbench.formats.readers import rendering_names
 
     return [path for name in rendering_names(doc_id, fmt).values() if (path := ws.translations / name).is_file()]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .errors import WorkbenchError
+from workbench.core.errors import WorkbenchError
 
 
 class Status(StrEnum):

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from workbench.core.errors import InputError
 
 SUFFIXES = {
     ".html": "html",
@@ -126,7 +126,7 @@ def _hidden(element) -> bool:
 def _html_tree(data: bytes, path: str):
     import lxml.html
 
-    from .document import decode
+    from workbench.core.document import decode
 
     decoded = decode(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded.text)  # lxml refuses str with an encoding declaration
@@ -462,7 +462,7 @@ def _cues(text: str, fmt: str) -> list[tuple[int, int, list[str]]]:
 
 
 def _read_subtitles(data: bytes, path: str):
-    from .document import decode
+    from workbench.core.document import decode
 
     decoded = decode(data, path)
     fmt = format_of(path)
@@ -476,7 +476,7 @@ def _read_subtitles(data: bytes, path: str):
 
 
 def _render_subtitles(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
-    from .document import decode
+    from workbench.core.document import decode
 
     text = decode(data, path).text
     lines = text.splitlines(keepends=True)
@@ -499,7 +499,7 @@ _RENDERERS = {"html": _render_html, "docx": _render_docx, "odt": _render_odt, "s
 
 def block_english(text: str, blocks: list[tuple[int, int]], records) -> list[str | None]:
     """Per block, its English (None where it would not change), from the segments' best text."""
-    from .store import render_english
+    from workbench.store.files import render_english
 
     result: list[str | None] = []
     ordered = sorted(records, key=lambda r: r.start)
@@ -528,7 +528,7 @@ def rendering(fmt: str, data: bytes, path: str, text: str, records) -> dict[str,
     from the original file's bytes and the segments. Raises InputError for a file that no
     longer parses."""
     if fmt == "markdown":
-        from .store import render_english
+        from workbench.store.files import render_english
 
         return {".en.md": render_english(text, records).encode("utf-8")}
     if fmt == "pdf":

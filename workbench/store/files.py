@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import WorkbenchError
-from .workflow import Status, shown_text
+from workbench.core.errors import WorkbenchError
+from workbench.store.workflow import Status, shown_text
 
 FORMAT = "translation-workbench/1"
 SOURCE = Status.SOURCE
@@ -92,7 +92,7 @@ class TranslationFile:
     # How sure the decoder was of ``encoding`` (1.0 for UTF-8), and what it had to say.
     encoding_confidence: float = 1.0
     decoding_warnings: tuple[str, ...] = ()
-    format: str = "text"  # the source's format: html, docx, odt, pdf, markdown, srt, vtt (workbench.formats)
+    format: str = "text"  # the source's format: html, docx, odt, pdf, markdown, srt, vtt (workbench.formats.readers)
 
 
 def now() -> str:
@@ -406,8 +406,8 @@ def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None,
 def _write_format_renderings(out_dir: Path, doc_id: str, translation: TranslationFile, text: str, source: Path, data: bytes) -> None:
     """The renderings in the source's own format (``.en.html``, ``.en.docx`` …) from the
     original file's bytes; a file that no longer parses leaves them for the next run."""
-    from . import formats
-    from .errors import InputError
+    from workbench.core.errors import InputError
+    from workbench.formats import readers as formats
 
     try:
         renderings = formats.rendering(translation.format, data, str(source), text, translation.segments)
@@ -453,11 +453,11 @@ def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tu
 
 
 def _decoded(translation: TranslationFile, source: Path, data: bytes) -> tuple[str | None, str]:
-    from .document import decode_as
+    from workbench.core.document import decode_as
 
     if translation.format not in ("text", "markdown"):
-        from . import formats
-        from .errors import InputError
+        from workbench.core.errors import InputError
+        from workbench.formats import readers as formats
 
         try:
             return formats.extract(data, str(source), translation.format).text, ""

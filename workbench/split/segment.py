@@ -29,8 +29,9 @@ from typing import TypeVar
 
 import numpy as np
 
-from . import langid, languages
-from .document import Document, Segment
+from workbench.core import languages
+from workbench.core.document import Document, Segment
+from workbench.split import langid
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c]+")
 # A maximal run of one script's letters; neutral characters and marks may sit inside it.

@@ -13,7 +13,7 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 
-from .engine import SentenceTranslation
+from workbench.translate.engine import SentenceTranslation
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (

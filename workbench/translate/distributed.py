@@ -20,10 +20,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .engine import DecodingOptions, Engine, SentenceTranslation
-from .errors import WorkbenchError
-from .models import InstalledModel
-from .translators import EngineTranslator, Route, _machine
+from workbench.core.errors import WorkbenchError
+from workbench.translate.engine import DecodingOptions, Engine, SentenceTranslation
+from workbench.translate.models import InstalledModel
+from workbench.translate.translators import EngineTranslator, Route, _machine
 
 
 class RayError(WorkbenchError):
@@ -62,7 +62,7 @@ class _Worker:
     def _unpack(self, key: str, reference) -> InstalledModel:
         import ray
 
-        from .models import _model_of, _read_metadata
+        from workbench.translate.models import _model_of, _read_metadata
 
         data = ray.get(reference)
         target = self.folder / key

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import languages
-from . import models as model_store
-from .engine import DecodingOptions, Engine, SentenceTranslation
-from .memory import TranslationMemory
-from .store import MachineTranslation
+from workbench.core import languages
+from workbench.store.files import MachineTranslation
+from workbench.store.memory import TranslationMemory
+from workbench.translate import models as model_store
+from workbench.translate.engine import DecodingOptions, Engine, SentenceTranslation
 
 TARGET = "en"
 
@@ -138,7 +138,7 @@ class CachedTranslator:
         return self.inner.missing_hint(lang)
 
     def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
-        from .cache import TranslationCache
+        from workbench.translate.cache import TranslationCache
 
         route = self.inner.expected(lang)
         if route is None:
@@ -219,7 +219,7 @@ class MemoryTranslator:
 
 
 def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    from .segment import split_sentences
+    from workbench.split.segment import split_sentences
 
     return [(a, b) for a, b in split_sentences(text, 0, len(text), languages.script_of(lang)) if text[a:b].strip()]
 

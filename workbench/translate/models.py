@@ -31,15 +31,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import languages
-from .errors import WorkbenchError
+from workbench.core import languages
+from workbench.core.errors import WorkbenchError
 
 TARGET = "en"
 KINDS = ("argos", "opus-mt", "multilingual")
 _WORKBENCH_TYPES = {"workbench-opus-mt": "opus-mt", "workbench-multilingual": "multilingual"}
 _NLLB_TOKEN = re.compile(r"^([a-z]{3})_([A-Z][a-z]{3})$")
 _M2M_TOKEN = re.compile(r"^__([a-z]{2,3})__$")
-INDEX_SNAPSHOT = Path(__file__).with_name("data") / "argos-index-pairs.json"
+INDEX_SNAPSHOT = Path(__file__).parents[1] / "data" / "argos-index-pairs.json"
 # Where a refreshed copy of the index's pairs is kept, inside the models folder.
 _INDEX_CACHE = ".workbench-argos-index.json"
 
@@ -520,7 +520,7 @@ def fetch_index(index: str | None = None, timeout: float = 20.0, folder: Path | 
          if isinstance(e, dict) and e.get("type", "translate") == "translate" and e.get("from_code") and e.get("to_code")}.items()
     )  # fmt: skip
     try:
-        from .store import write_atomically
+        from workbench.store.files import write_atomically
 
         write_atomically(
             packages_dir(folder) / _INDEX_CACHE,

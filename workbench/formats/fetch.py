@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import WorkbenchError
-from .store import write_atomically
+from workbench.core.errors import WorkbenchError
+from workbench.store.files import write_atomically
 
 MAX_BYTES = 50_000_000
 

@@ -2,7 +2,7 @@
 
 Every setting is declared once, in ``DECLARED``: its name, how to parse it, its default and
 its help. The command line's option help and the README's settings table come from this
-declaration (``python -m workbench.settings`` prints the table; a test fails when the README
+declaration (``python -m workbench.core.settings`` prints the table; a test fails when the README
 differs), and a bad value is refused with where it came from and how to fix it. Nothing is
 read at import time: ``load`` does it, and the CLI, the app and the library pass the result
 on explicitly.
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import WorkbenchError
+from workbench.core.errors import WorkbenchError
 
 CONFIG_FILE = "workbench.toml"
 
@@ -54,7 +54,7 @@ def _choice(*choices: str) -> Callable[[object], str]:
 
 
 def _languages(value) -> tuple[str, ...]:
-    from . import languages
+    from workbench.core import languages
 
     if isinstance(value, list | tuple):
         value = ",".join(map(str, value))
@@ -62,14 +62,14 @@ def _languages(value) -> tuple[str, ...]:
 
 
 def _detector(value) -> str:
-    from .langid import BACKENDS
+    from workbench.split.langid import BACKENDS
 
     return _choice(*BACKENDS)(value)
 
 
 def _overrides(value) -> dict[str, str]:
     """``{"ku": "nllb-200-600M"}`` from a table, or ``ku=nllb-200-600M,hy=…`` from text."""
-    from . import languages
+    from workbench.core import languages
 
     if isinstance(value, Mapping):
         items = list(value.items())
@@ -101,7 +101,7 @@ class Declared:
 
 
 def _default_languages() -> tuple[str, ...]:
-    from . import languages
+    from workbench.core import languages
 
     return languages.DEFAULT_LANGUAGES
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store import MachineTranslation, readable_files
+from workbench.store.files import MachineTranslation, readable_files
 
 STATUS_RANK = {"approved": 3, "reviewed": 2, "edited": 1}
 FUZZY_THRESHOLD = 0.85

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import languages
-from .errors import WorkbenchError
-from .store import (
+from workbench.core import languages
+from workbench.core.errors import WorkbenchError
+from workbench.store.files import (
     SOURCE,
     HistoryEntry,
     SegmentRecord,
@@ -34,7 +34,7 @@ from .store import (
     source_text,
     translation_path,
 )
-from .workflow import Status, after_edit, check_move
+from workbench.store.workflow import Status, after_edit, check_move
 
 LOW_CONFIDENCE = 0.5
 
@@ -258,7 +258,7 @@ class Workspace:
         return self._one(doc_id, seg_id, change)
 
     def set_status(self, doc_id: str, seg_id: str, status: str, base_revision: int | None, action: str = "status") -> SegmentRecord:
-        """Move a segment to ``status`` (rules in workbench.workflow). Raises TransitionError
+        """Move a segment to ``status`` (rules in workbench.store.workflow). Raises TransitionError
         or ConflictError."""
 
         def change(record: SegmentRecord, _text) -> SegmentRecord:

@@ -7,7 +7,7 @@ mapped here and nowhere else.
 
 from __future__ import annotations
 
-from .errors import WorkbenchError
+from workbench.core.errors import WorkbenchError
 
 UNDETERMINED = "und"
 

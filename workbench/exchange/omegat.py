@@ -20,11 +20,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import languages
-from .exchange import ExchangeError, ImportReport, TmxUnit, _Incoming, _units, apply_items, read_tmx, tmx_units, write_tmx
-from .review import Workspace
-from .store import TranslationFile, load, write_atomically
-from .workflow import shown_text
+from workbench.core import languages
+from workbench.exchange.bilingual import (
+    ExchangeError,
+    ImportReport,
+    TmxUnit,
+    _Incoming,
+    _units,
+    apply_items,
+    read_tmx,
+    tmx_units,
+    write_tmx,
+)
+from workbench.review.workspace import Workspace
+from workbench.store.files import TranslationFile, load, write_atomically
+from workbench.store.workflow import shown_text
 
 TARGET = "en"
 MANIFEST = "workbench-export.json"
@@ -83,7 +93,7 @@ class ExportedProject:
 def export_projects(workspace: Workspace, out_dir: Path, doc_ids: list[str] | None = None) -> list[ExportedProject]:
     """Write one OmegaT project per source language under ``out_dir``. Raises ExchangeError
     when there is nothing to translate."""
-    from .store import now
+    from workbench.store.files import now
 
     ids = doc_ids if doc_ids is not None else workspace.document_ids()
     translations = [load(workspace.path_of(doc_id)) for doc_id in ids]

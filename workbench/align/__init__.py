@@ -1,0 +1,1 @@
+"""Sentence alignment of a document with an existing translation."""

@@ -1,0 +1,1 @@
+"""The documents, languages, settings and errors every stage shares."""

@@ -1,0 +1,1 @@
+"""Exchange with CAT tools: XLIFF, TMX, tabular files, OmegaT projects."""

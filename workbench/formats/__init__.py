@@ -1,0 +1,1 @@
+"""Reading documents of every format and rendering them in English."""

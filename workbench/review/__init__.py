@@ -1,0 +1,1 @@
+"""The review workspace and its Streamlit app."""

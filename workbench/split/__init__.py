@@ -1,0 +1,1 @@
+"""Splitting mixed-language text into single-language segments."""

@@ -1,0 +1,1 @@
+"""Translation files under translations/, their workflow and the memory read from them."""

@@ -1,0 +1,1 @@
+"""Machine translation: models, engine, translator chain, corpus runs."""
