@@ -37,6 +37,13 @@ ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help=_S
 ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help=_SETTING["threads"].help)]
 
 
+# Exit statuses, the same for every command (README, "Guarantees and limits").
+EXIT_FAILED = 1  # some input or output failed; every other one was done
+EXIT_USAGE = 2  # a bad flag, setting or argument: nothing was done
+EXIT_CONFLICTS = 3  # import: conflicts were reported, not overwritten
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was finished is kept; run again to resume
+
+
 def _settings(**flags):
     """Defaults < workbench.toml < WORKBENCH_* < these flags (see workbench/core/settings.py)."""
     from workbench.core.settings import load
@@ -44,7 +51,7 @@ def _settings(**flags):
     return load(flags)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
@@ -55,28 +62,43 @@ def _segmenter(settings, workers: int = 1):
     return Segmenter(SegmenterConfig(languages=settings.languages, detector=settings.detector), workers=workers)
 
 
-def _read_inputs(paths: list[str]):
-    """Yield ``(Document | None, error message | None)`` per input; stdin for ``-``."""
+def _read_inputs(paths: list[str], settings=None):
+    """Yield ``(Document | None, error message | None)`` per input; stdin for ``-``. Any
+    failure to read one file is that file's error line: the others are still read."""
     from workbench.core.document import document_from_bytes, iter_input_files, read_document
-    from workbench.core.errors import InputError
+    from workbench.core.limits import DEFAULT_LIMITS
 
+    limits = settings.limits if settings is not None else DEFAULT_LIMITS
+    follow_links = settings.follow_links if settings is not None else False
     for raw in paths:
         if raw == "-":
-            try:
-                yield document_from_bytes(sys.stdin.buffer.read(), path="-", doc_id="stdin"), None
-            except InputError as error:
-                yield None, str(error)
+            yield _guarded("-", lambda: document_from_bytes(sys.stdin.buffer.read(), path="-", doc_id="stdin", limits=limits))
             continue
-        try:
-            files = iter_input_files([Path(raw)])
-        except InputError as error:
-            yield None, str(error)
+        skipped: list[str] = []
+        files = _guarded(raw, lambda raw=raw, skipped=skipped: iter_input_files([Path(raw)], follow_links=follow_links, skipped=skipped))
+        for line in skipped:
+            typer.secho(f"warning: {line}", fg=typer.colors.YELLOW, err=True)
+        if files[0] is None:
+            yield files
             continue
-        for file, root in files:
-            try:
-                yield read_document(file, root=root), None
-            except InputError as error:
-                yield None, str(error)
+        for file, root in files[0]:
+            yield _guarded(file, lambda file=file, root=root: read_document(file, root=root, limits=limits))
+
+
+def _guarded(name, read):
+    """``(read(), None)``, or ``(None, message)`` naming ``name`` when reading fails in any way."""
+    from workbench.core.errors import WorkbenchError
+
+    try:
+        return read(), None
+    except WorkbenchError as error:
+        return None, str(error)
+    except OSError as error:
+        return None, f"{name}: cannot be read ({error.strerror or error})"
+    except RecursionError:
+        return None, f"{name}: nested too deeply to read"
+    except Exception as error:  # a library's own failure on a hostile file: this file's problem only
+        return None, f"{name}: could not be read: {type(error).__name__}: {error}"
 
 
 @app.command()
@@ -88,7 +110,8 @@ def detect(
 ) -> None:
     """Split texts into single-language segments and show them."""
     # Documents are split in batches, their lines classified by one process per core.
-    segmenter = _segmenter(_settings(languages=languages_option, detector=detector), workers=os.cpu_count() or 1)
+    settings = _settings(languages=languages_option, detector=detector)
+    segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
     failures = 0
     console = None
     if not as_json:
@@ -98,7 +121,7 @@ def detect(
 
     def readable():
         nonlocal failures
-        for document, error in _read_inputs(paths):
+        for document, error in _read_inputs(paths, settings):
             if document is None:
                 failures += 1
                 typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
@@ -119,7 +142,7 @@ def detect(
     finally:
         segmenter.close()
     if failures:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 def _batches(documents, chars: int = 1_000_000):
@@ -138,15 +161,19 @@ def _batches(documents, chars: int = 1_000_000):
 
 
 @app.command()
-def text(paths: Annotated[list[Path], typer.Argument(help="Files (HTML, Word, OpenDocument, PDF, subtitles, text).")]) -> None:
+def text(paths: Annotated[list[str], typer.Argument(help="Files or folders (HTML, Word, OpenDocument, PDF, subtitles, text).")]) -> None:
     """Print the text the workbench reads from a file: `detect --json` offsets are offsets into it."""
-    from workbench.core.document import read_document
-
-    for path in paths:
-        document = read_document(path)
+    failures = 0
+    for document, error in _read_inputs(paths, _settings()):
+        if document is None:
+            failures += 1
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            continue
         for warning in document.warnings:
             typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
         sys.stdout.write(document.text)
+    if failures:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -168,7 +195,7 @@ def fetch(
             continue
         typer.echo(f"saved {url} as {saved.path} ({saved.size} bytes; source recorded in {saved.record})")
     if failures:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 def detection_record(document) -> dict:
@@ -246,6 +273,10 @@ def translate(
     corpus: CorpusOption = None,
     languages_option: LanguagesOption = None,
     detector: DetectorOption = None,
+    follow_links: Annotated[Optional[bool], typer.Option("--follow-links", help=_SETTING["follow_links"].help)] = None,
+    keep_active_content: Annotated[
+        Optional[bool], typer.Option("--keep-active-content", help=_SETTING["keep_active_content"].help)
+    ] = None,
 ) -> None:
     """Translate every non-English segment to English; write translations/<doc>.json and <doc>.en.txt."""
     from workbench.core import languages
@@ -255,9 +286,13 @@ def translate(
     settings = _settings(
         translations=out, beam=1 if greedy else beam, threads=threads, window=window, device=device,
         models=",".join(model) if model else None, models_dir=models_dir, corpus=corpus, languages=languages_option, detector=detector,
+        follow_links=follow_links, keep_active_content=keep_active_content,
     )  # fmt: skip
     forced = languages.normalize(lang) if lang else None
     run = TranslateSettings(
+        limits=settings.limits,
+        follow_links=settings.follow_links,
+        keep_active_content=settings.keep_active_content,
         out_dir=settings.translations,
         options=DecodingOptions(beam=settings.beam, max_decoding_length=max_length),
         threads=settings.threads,
@@ -284,8 +319,15 @@ def translate(
     finally:
         segmenter.close()
     _print_summary(summary, settings.translations, settings.models_dir)
+    if summary.interrupted:
+        typer.secho(
+            f"interrupted: {summary.written} documents written whole, nothing half-written; run the same command again to resume",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
     if summary.errors:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 class _RichProgress:
@@ -588,7 +630,7 @@ def import_command(
     for line in report.unknown[:20]:
         typer.secho(f"unknown: {line}", fg=typer.colors.YELLOW, err=True)
     if report.conflicts:
-        raise typer.Exit(3)
+        raise typer.Exit(EXIT_CONFLICTS)
 
 
 models_app = typer.Typer(
@@ -664,7 +706,7 @@ def models_install(
         typer.echo(f"installed {model.pair} {model.version}")
 
     if _each(file or [], from_file) + _each(codes or [], from_index):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @models_app.command("remove")
@@ -684,7 +726,7 @@ def models_remove(
             )
 
     if _each(names, remove_one):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 def _each(items, action) -> int:
@@ -707,21 +749,32 @@ def main() -> None:
     A WorkbenchError (a problem the user can act on) or an OSError (a full disk, a read-only
     folder) is one line on stderr and exit status 1, never a traceback.
     """
-    from workbench.core.errors import WorkbenchError
+    import signal
+
+    from workbench.core.errors import Interrupted, WorkbenchError
     from workbench.core.settings import SettingsError
 
+    def interrupted(signum, frame):
+        raise Interrupted()
+
+    # Ctrl-C raises Interrupted, which Click lets through (it would turn a KeyboardInterrupt
+    # into "Aborted!" and exit status 1): one line, exit status 130.
+    signal.signal(signal.SIGINT, interrupted)
     try:
         app()  # usage errors are Click's: a message and exit status 2
+    except Interrupted:
+        typer.secho("interrupted; what was finished is kept: run the same command again to resume", fg=typer.colors.YELLOW, err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except SettingsError as error:  # a bad flag, variable or workbench.toml value: a usage error too
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except WorkbenchError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
     except OSError as error:
         where = f"{error.filename}: " if getattr(error, "filename", None) else ""
         typer.secho(f"error: {where}{error.strerror or error}", fg=typer.colors.RED, err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.core.errors import InputError
+from workbench.core.limits import DEFAULT_LIMITS, Limits, megabytes
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,32 @@ def decode(data: bytes, name: str) -> Decoded:
         return Decoded(_checked(data.decode("utf-8"), name), "utf-8")
     text = decode_as(data, "utf-8")
     valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
-    if len(stray) <= _MAX_STRAY_BYTES and valid >= 2 * len(stray):
-        shown = ", ".join(map(str, stray[:10])) + (" …" if len(stray) > 10 else "")
-        warning = f"{name}: not valid UTF-8 at byte{'s' if len(stray) > 1 else ''} {shown}; replaced with U+FFFD"
-        return Decoded(_checked(text, name), "utf-8", round(valid / (valid + len(stray)), 3), (warning,))
+    if len(stray) <= _MAX_STRAY_BYTES and valid > 0:
+        # Each valid multi-byte sequence is evidence for UTF-8 (a legacy code page reads it as
+        # mojibake, "Ã©"), each stray byte evidence against: where the bytes of the first
+        # outnumber the second, UTF-8 wins; otherwise the decodings are compared as text.
+        utf8 = Decoded(text, "utf-8", round(valid / (valid + len(stray)), 3))
+        multibyte = sum(len(char.encode()) for char in text if "\x7f" < char != "\ufffd")
+        if multibyte > len(stray) or _reads_better_than_legacy(data, text):
+            shown = ", ".join(map(str, stray[:10])) + (" …" if len(stray) > 10 else "")
+            warning = f"{name}: not valid UTF-8 at byte{'s' if len(stray) > 1 else ''} {shown}; replaced with U+FFFD"
+            return replace(utf8, text=_checked(text, name), warnings=(warning,))
     return _decode_legacy(data, name)
+
+
+def _reads_better_than_legacy(data: bytes, utf8_text: str) -> bool:
+    """Whether ``utf8_text`` (stray bytes replaced) reads at least as well as any legacy
+    decoding of ``data`` reads as its own languages."""
+    every_language = tuple(dict.fromkeys(lang for langs in LEGACY_ENCODINGS.values() for lang in langs))
+    utf8_score = _reads_as(utf8_text, every_language)  # U+FFFD counts as a letter no language writes
+    for encoding, langs in LEGACY_ENCODINGS.items():
+        try:
+            legacy = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as(legacy, langs) > utf8_score:
+            return False
+    return True
 
 
 def _invalid_utf8_offsets(data: bytes) -> list[int]:
@@ -266,12 +288,22 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
-def document_from_bytes(data: bytes, *, path: str, doc_id: str) -> Document:
+def document_from_bytes(data: bytes, *, path: str, doc_id: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """A document from a file's bytes. Raises InputError naming ``path`` for a file that is
+    not text, cannot be parsed, or is beyond ``limits``."""
     from workbench.formats import readers as formats
 
     fmt = formats.format_of(path)
+    if len(data) > limits.max_input_bytes:
+        raise InputError(path, _too_large(len(data), limits))
     # Markdown and plain text are decoded as they are; other formats have their text extracted.
-    read = decode(data, path) if fmt in ("text", "markdown") else formats.extract(data, path, fmt)
+    if fmt in ("text", "markdown"):
+        read = decode(data, path)
+        if len(data) > limits.large_input_bytes:
+            read = replace(read, warnings=(*read.warnings, formats.large_file_warning(path, len(data))))
+    else:
+        read = formats.extract(data, path, fmt, limits)
+    _check_lines(read.text, path, limits)
     return Document(
         id=doc_id,
         path=path,
@@ -284,16 +316,46 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str) -> Document:
     )
 
 
-def read_document(path: Path, *, root: Path | None = None) -> Document:
-    """Read and decode one file. Its id is its path under ``root`` without the suffix.
+def _too_large(size: int, limits: Limits) -> str:
+    return (
+        f"is {megabytes(size)}, more than the {megabytes(limits.max_input_bytes)} the workbench reads "
+        "(raise max_input_mb in workbench.toml to read it)"
+    )
 
-    Raises InputError when the file cannot be read or is not text.
+
+def _check_lines(text: str, path: str, limits: Limits) -> None:
+    """Refuse a line longer than ``limits.max_line_chars``: segmenting one 100 MB line took
+    ten minutes and 14 GB. Cheap: only a text longer than the bound can hold such a line."""
+    if len(text) <= limits.max_line_chars:
+        return
+    start = number = 0
+    while start <= len(text):
+        number += 1
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        if end - start > limits.max_line_chars:
+            raise InputError(
+                path,
+                f"line {number} is {end - start:,} characters long, more than the {limits.max_line_chars:,} the workbench "
+                "splits (raise max_line_chars in workbench.toml, or break the text into lines)",
+            )
+        start = end + 1
+
+
+def read_document(path: Path, *, root: Path | None = None, doc_id: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read and decode one file. Its id is ``doc_id``, or its path under ``root`` without the suffix.
+
+    Raises InputError when the file cannot be read, is not text, or is beyond ``limits``
+    (a file larger than ``limits.max_input_bytes`` is refused before it is read).
     """
     try:
+        size = path.stat().st_size
+        if size > limits.max_input_bytes:
+            raise InputError(path, _too_large(size, limits))
         data = path.read_bytes()
     except OSError as error:
         raise InputError(path, f"cannot be read: {error.strerror or error}") from None
-    return document_from_bytes(data, path=str(path), doc_id=document_id(path, root))
+    return document_from_bytes(data, path=str(path), doc_id=doc_id or document_id(path, root), limits=limits)
 
 
 def document_id(path: Path, root: Path | None = None) -> str:
@@ -315,19 +377,36 @@ def document_id(path: Path, root: Path | None = None) -> str:
     return relative.with_suffix("").as_posix() if relative.suffix else relative.as_posix()
 
 
-def iter_input_files(paths: list[Path]) -> list[tuple[Path, Path | None]]:
+def full_document_id(path: Path, root: Path | None = None) -> str:
+    """The id with the file's suffix kept (``report.txt``): what tells apart two files that
+    share a stem (``report.txt`` and ``report.csv`` beside each other)."""
+    short = document_id(path, root)
+    return short if short.endswith(path.name) else f"{short}{path.suffix}"
+
+
+def iter_input_files(
+    paths: list[Path], *, follow_links: bool = False, skipped: list[str] | None = None
+) -> list[tuple[Path, Path | None]]:
     """Expand files and folders into ``(file, root)`` pairs, folders recursively and sorted.
 
     Hidden files and a folder's own notes (README, SOURCES, LICENSE…) are skipped inside folders.
-    Raises InputError for a path that does not exist.
+    A link inside a folder that leads out of it is not followed unless ``follow_links``: a
+    corpus must not pull in files from elsewhere on the machine. What is left out that way is
+    reported in ``skipped``. Raises InputError for a path that does not exist.
     """
     found: list[tuple[Path, Path | None]] = []
     for path in paths:
         if path.is_dir():
+            inside = path.resolve()
             for child in sorted(path.rglob("*")):
                 relative_parts = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in relative_parts) and not _is_note(child):
-                    found.append((child, path))
+                if not child.is_file() or any(part.startswith(".") for part in relative_parts) or _is_note(child):
+                    continue
+                if not follow_links and not child.resolve().is_relative_to(inside):
+                    if skipped is not None:
+                        skipped.append(f"{child}: a link to {child.resolve()}, outside {path}; not read (set follow_links to read it)")
+                    continue
+                found.append((child, path))
         elif path.is_file():
             found.append((path, None))
         else:

@@ -16,3 +16,8 @@ class InputError(WorkbenchError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, as the command line raises it: work in progress stops, finished work is kept.
+    A BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it."""

@@ -44,6 +44,21 @@ def _optional_positive_int(value) -> int | None:
     return None if value in (None, "", 0, "0") else _positive_int(value)
 
 
+def _boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("use true or false")
+
+
+def _optional_text(value) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
 def _choice(*choices: str) -> Callable[[object], str]:
     def parse(value) -> str:
         if str(value) not in choices:
@@ -90,6 +105,9 @@ class Declared:
     parse: Callable[[object], object]
     default: object
     help: str
+    # Whether a command-line flag of the same name sets it (bounds and secrets are set in
+    # workbench.toml or the environment only).
+    has_flag: bool = True
 
     @property
     def env(self) -> str:
@@ -129,6 +147,23 @@ DECLARED: tuple[Declared, ...] = (
     Declared("beam", _positive_int, 4, "Beam size (Argos's default is 4; 1 is greedy)."),
     Declared("window", _positive_int, 2048, "Sentences translated together; documents are written as each window is done."),
     Declared("models", _overrides, {}, "Model per language, overriding the route: LANG=NAME,… (NAME from `workbench models list`)."),
+    Declared("follow_links", _boolean, False, "Read files that links inside a corpus folder lead to outside it."),
+    Declared(
+        "keep_active_content",
+        _boolean,
+        False,
+        "Keep scripts, event handlers, `javascript:` links and `srcdoc` in HTML renderings (removed by default: a rendering is inert).",
+    ),
+    Declared("max_input_mb", _positive_int, 200, "Largest input file read, in MB.", has_flag=False),
+    Declared("max_unpacked_mb", _positive_int, 500, "Largest decompressed size of a .docx or .odt, in MB (zip bombs stop here).", has_flag=False),
+    Declared("max_line_chars", _positive_int, 1_000_000, "Longest line (paragraph) split into segments, in characters.", has_flag=False),
+    Declared(
+        "review_token",
+        _optional_text,
+        None,
+        "A secret the review app asks for (`?token=…` in its address); set one whenever the app listens beyond this machine.",
+        has_flag=False,
+    ),
 )
 BY_NAME = {declared.name: declared for declared in DECLARED}
 
@@ -145,12 +180,28 @@ class Settings:
     beam: int = 4
     window: int = 2048
     models: dict[str, str] = field(default_factory=dict)
+    follow_links: bool = False
+    keep_active_content: bool = False
+    max_input_mb: int = 200
+    max_unpacked_mb: int = 500
+    max_line_chars: int = 1_000_000
+    review_token: str | None = None
     # Where each value came from: "default", "workbench.toml", "WORKBENCH_DEVICE", "--device".
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def cache_file(self) -> Path:
         return self.translations / ".cache" / "mt.sqlite3"
+
+    @property
+    def limits(self):
+        from workbench.core.limits import Limits
+
+        return Limits(
+            max_input_bytes=self.max_input_mb * 1_000_000,
+            max_unpacked_bytes=self.max_unpacked_mb * 1_000_000,
+            max_line_chars=self.max_line_chars,
+        )
 
 
 def load(flags: Mapping[str, object] | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -207,13 +258,16 @@ def markdown_table() -> str:
     rows = ["| setting | flag | environment | default | what |", "|---|---|---|---|---|"]
     for declared in DECLARED:
         default = declared.default
-        if isinstance(default, Path):
+        if isinstance(default, bool):
+            shown = f"`{str(default).lower()}`"
+        elif isinstance(default, Path):
             shown = f"`{default}`"
         elif default in (None, {}):
             shown = "—"
         else:
             shown = f"`{default}`"
-        rows.append(f"| `{declared.name}` | `{declared.flag}` | `{declared.env}` | {shown} | {declared.help} |")
+        flag = f"`{declared.flag}`" if declared.has_flag else "—"
+        rows.append(f"| `{declared.name}` | {flag} | `{declared.env}` | {shown} | {declared.help} |")
     return "\n".join(rows) + "\n"
 
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.errors import InputError
+from workbench.core.limits import DEFAULT_LIMITS, Limits, megabytes
 
 SUFFIXES = {
     ".html": "html",
@@ -43,8 +45,6 @@ SUFFIXES = {
 # The renderings each format gets beside the .en.txt.
 RENDERINGS = {"html": (".en.html",), "docx": (".en.docx",), "odt": (".en.odt",), "pdf": (".en.html",), "markdown": (".en.md",),
               "srt": (".en.srt",), "vtt": (".en.vtt",)}  # fmt: skip
-MAX_BYTES = 200_000_000  # refuse larger files before parsing them
-LARGE_BYTES = 20_000_000  # warn: reading and segmenting take minutes
 _SPACES = re.compile(r"\s+")
 
 
@@ -88,20 +88,72 @@ def _collapse(texts: list[str]) -> str:
     return _SPACES.sub(" ", "".join(texts)).strip()
 
 
-def extract(data: bytes, path: str, fmt: str | None = None) -> Extracted:
+def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """The text of a file in ``fmt`` (default: from its suffix; Markdown and plain text are
     decoded as they are, not here). Raises InputError naming the file for an empty, corrupt,
-    encrypted or scanned file."""
+    encrypted, scanned or oversized file, and for any failure of a parser on it: a reader's
+    error is the file's problem, never the run's."""
     fmt = fmt or format_of(path)
     if not data:
         raise InputError(path, f"is empty (0 bytes): not a {fmt} document")
-    if len(data) > MAX_BYTES:
-        raise InputError(path, f"is {len(data) / 1e6:.0f} MB, more than the {MAX_BYTES / 1e6:.0f} MB the workbench reads")
-    blocks, encoding, confidence, warnings = _READERS[fmt](data, path)
-    if len(data) > LARGE_BYTES:
-        warnings = (*warnings, f"{path}: a large file ({len(data) / 1e6:.0f} MB); reading and splitting it take a while")
+    if len(data) > limits.max_input_bytes:
+        raise InputError(
+            path, f"is {megabytes(len(data))}, more than the {megabytes(limits.max_input_bytes)} the workbench reads (setting max_input_mb)"
+        )
+    if fmt in _ARCHIVES:
+        check_archive(data, path, limits)
+    try:
+        blocks, encoding, confidence, warnings = _READERS[fmt](data, path, limits)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(path, f"is nested too deeply to read (more than {limits.max_depth} levels)") from None
+    except MemoryError:
+        raise InputError(path, "needs more memory to read than this machine has") from None
+    except Exception as error:  # a parser's own failure on a hostile or broken file
+        raise InputError(path, f"cannot be read as {fmt}: {type(error).__name__}: {error}") from None
+    if len(data) > limits.large_input_bytes:
+        warnings = (*warnings, large_file_warning(path, len(data)))
     text, spans = _join([_collapse(pieces) for pieces in blocks])
     return Extracted(text, fmt, encoding, spans, confidence, warnings)
+
+
+def large_file_warning(path: str, size: int) -> str:
+    return f"{path}: a large file ({megabytes(size)}); reading and splitting it take a while"
+
+
+# Formats that are zip archives: bounded before any parser sees them.
+_ARCHIVES = frozenset({"docx", "odt"})
+
+
+def check_archive(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a zip whose parts are too many or decompress to more than ``limits`` allows.
+
+    The sizes a zip declares can lie, so every part is decompressed as a stream, counted,
+    and dropped; the count stops at the bound (a 3 GB bomb costs ~0.5 GB of decompression
+    and no memory). Raises InputError naming the file."""
+    if data[:4] != b"PK\x03\x04":
+        return  # not a zip: the reader says what it is
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > limits.max_archive_entries:
+                raise InputError(path, f"holds {len(entries):,} parts, more than the {limits.max_archive_entries:,} the workbench opens")
+            total = 0
+            for entry in entries:
+                with archive.open(entry) as part:
+                    while chunk := part.read(1 << 20):
+                        total += len(chunk)
+                        if total > limits.max_unpacked_bytes:
+                            raise InputError(
+                                path,
+                                f"decompresses to more than {megabytes(limits.max_unpacked_bytes)} (a zip bomb?); "
+                                "refused (raise max_unpacked_mb in workbench.toml if it is a real document)",
+                            )
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError, zlib.error):
+        return  # damaged: the format's reader names what is wrong with it
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -137,7 +189,9 @@ def _html_tree(data: bytes, path: str):
     return tree, decoded
 
 
-def _html_blocks(tree, keep_boilerplate: bool = False) -> list[tuple[object, list[tuple[object, str]]]]:
+def _html_blocks(
+    tree, keep_boilerplate: bool = False, max_depth: int = DEFAULT_LIMITS.max_depth, path: str = "page"
+) -> list[tuple[object, list[tuple[object, str]]]]:
     """``[(block element, [(node, "text" | "tail"), …])]`` in document order."""
     blocks: list[tuple[object, list]] = []
 
@@ -158,7 +212,9 @@ def _html_blocks(tree, keep_boilerplate: bool = False) -> list[tuple[object, lis
             return True
         return tag == "header" and not any(a.tag in ("article", "main") for a in element.iterancestors() if isinstance(a.tag, str))
 
-    def walk(element, pieces: list, owner) -> None:
+    def walk(element, pieces: list, owner, depth: int = 0) -> None:
+        if depth > max_depth:
+            raise InputError(path, f"nests elements more than {max_depth} levels deep")
         tag = element.tag.lower()
         if tag in _BLOCK_TAGS:
             owner, pieces = element, new(element)
@@ -166,7 +222,7 @@ def _html_blocks(tree, keep_boilerplate: bool = False) -> list[tuple[object, lis
             pieces.append((element, "text"))
         for child in element:
             if not skipped(child):
-                walk(child, pieces, owner)
+                walk(child, pieces, owner, depth + 1)
                 if isinstance(child.tag, str) and (child.tag.lower() in _BLOCK_TAGS or child.tag.lower() == "br"):
                     pieces = new(owner)  # text after a block (or a line break) is a block of its own
             if child.tail:
@@ -177,19 +233,63 @@ def _html_blocks(tree, keep_boilerplate: bool = False) -> list[tuple[object, lis
     return [(owner, pieces) for owner, pieces in blocks if _collapse([getattr(n, a) or "" for n, a in pieces])]
 
 
-def _read_html(data: bytes, path: str):
+def _read_html(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     tree, decoded = _html_tree(data, path)
-    blocks = [[getattr(node, attribute) or "" for node, attribute in pieces] for _, pieces in _html_blocks(tree)]
+    blocks = [[getattr(node, attribute) or "" for node, attribute in pieces] for _, pieces in _html_blocks(tree, max_depth=limits.max_depth, path=path)]
     return blocks, decoded.encoding, decoded.confidence, decoded.warnings
 
 
-def _render_html(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
+# Attributes whose value is a URL a browser may follow or run.
+_URL_ATTRIBUTES = ("href", "src", "action", "cite", "data", "formaction", "poster", "background", "longdesc", "usemap", "xlink:href")
+_RUNNABLE_URL = re.compile(r"^(javascript|vbscript|data:text/html)", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\x00-\x20]+")
+
+
+def make_inert(tree) -> int:
+    """Remove what would run when a rendering is opened: ``<script>`` elements, ``on…``
+    event handlers, ``javascript:``/``vbscript:``/``data:text/html`` URLs, ``srcdoc``
+    documents and refreshes to such URLs. The text and every other attribute stay. Returns
+    how many things were removed."""
+    removed = 0
+    for script in list(tree.iter("script")):
+        parent = script.getparent()
+        if parent is None:
+            continue
+        if script.tail:  # the text after a script belongs to its parent
+            previous = script.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + script.tail
+            else:
+                parent.text = (parent.text or "") + script.tail
+        parent.remove(script)
+        removed += 1
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in list(element.attrib.items()):
+            lowered = name.lower()
+            runnable = lowered.startswith("on") or lowered == "srcdoc"
+            if not runnable and (lowered in _URL_ATTRIBUTES or lowered.endswith(":href")):
+                runnable = bool(_RUNNABLE_URL.match(_INVISIBLE.sub("", value)))
+            if not runnable and lowered == "content" and (element.get("http-equiv") or "").lower() == "refresh":
+                runnable = "javascript" in _INVISIBLE.sub("", value).lower()
+            if runnable:
+                del element.attrib[name]
+                removed += 1
+    return removed
+
+
+def _render_html(
+    data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]], keep_active_content: bool = False
+) -> bytes:
     import html
 
     import lxml.html
 
     tree, _ = _html_tree(data, path)
-    blocks = _html_blocks(tree)
+    if not keep_active_content:
+        make_inert(tree)
+    blocks = _html_blocks(tree, path=path)
     english = english_of([[getattr(node, attribute) or "" for node, attribute in pieces] for _, pieces in blocks])
     for (owner, pieces), text in zip(blocks, english):
         if text is None:
@@ -306,7 +406,7 @@ def _set_run_text(run, value: str) -> None:
         extra.getparent().remove(extra)
 
 
-def _read_docx(data: bytes, path: str):
+def _read_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     return [[_run_text(run) for run in runs] for runs in _docx_blocks(_docx(data, path))], "docx", 1.0, ()
 
 
@@ -346,44 +446,64 @@ def _odt(data: bytes, path: str):
         raise InputError(path, f"is not a readable .odt: {type(error).__name__}: {error}") from None
 
 
-def _odt_blocks(document) -> list[list[object]]:
-    """Text nodes of every heading and paragraph (spans included), in document order."""
+def _odt_blocks(document, path: str = "document", max_depth: int = DEFAULT_LIMITS.max_depth) -> list[list[object]]:
+    """Text nodes of every heading and paragraph (spans included), in document order.
+
+    Walked with an explicit stack, not recursion: 3,000 nested spans in a 905-byte file
+    must not stop a run. Deeper than ``max_depth`` is refused (odfpy's own writer recurses)."""
     from odf import teletype  # noqa: F401  (registers the element classes)
     from odf.namespaces import TEXTNS
 
-    blocks = []
+    paragraph_tags = ((TEXTNS, "p"), (TEXTNS, "h"))
+    skipped_tags = ((TEXTNS, "note"), (TEXTNS, "annotation"))
 
-    def text_nodes(element, out):
-        for child in element.childNodes:
+    def too_deep() -> InputError:
+        return InputError(path, f"nests elements more than {max_depth} levels deep; the workbench reads at most {max_depth}")
+
+    def text_nodes(paragraph, depth: int) -> list:
+        out = []
+        stack = [(iter(paragraph.childNodes), depth)]
+        while stack:
+            children, level = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
             if child.nodeType == child.TEXT_NODE:
                 out.append(child)
-            elif child.nodeType == child.ELEMENT_NODE and child.qname != (TEXTNS, "p") and child.qname != (TEXTNS, "h"):
-                if child.qname in ((TEXTNS, "note"), (TEXTNS, "annotation")):
-                    continue
-                text_nodes(child, out)
+            elif child.nodeType == child.ELEMENT_NODE and child.qname not in paragraph_tags and child.qname not in skipped_tags:
+                if level + 1 > max_depth:
+                    raise too_deep()
+                stack.append((iter(child.childNodes), level + 1))
         return out
 
-    def walk(element):
-        for child in element.childNodes:
-            if child.nodeType != child.ELEMENT_NODE:
-                continue
-            if child.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
-                nodes = text_nodes(child, [])
-                if _collapse([node.data for node in nodes]):
-                    blocks.append(nodes)
-            walk(child)
-
-    walk(document.text)
+    blocks = []
+    stack = [(iter(document.text.childNodes), 0)]
+    while stack:
+        children, level = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if level + 1 > max_depth:
+            raise too_deep()
+        if child.qname in paragraph_tags:
+            nodes = text_nodes(child, level + 1)
+            if _collapse([node.data for node in nodes]):
+                blocks.append(nodes)
+        stack.append((iter(child.childNodes), level + 1))
     return blocks
 
 
-def _read_odt(data: bytes, path: str):
-    return [[node.data for node in nodes] for nodes in _odt_blocks(_odt(data, path))], "odt", 1.0, ()
+def _read_odt(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
+    return [[node.data for node in nodes] for nodes in _odt_blocks(_odt(data, path), path, limits.max_depth)], "odt", 1.0, ()
 
 
 def _render_odt(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
     document = _odt(data, path)
-    blocks = _odt_blocks(document)
+    blocks = _odt_blocks(document, path)
     english = english_of([[node.data for node in nodes] for nodes in blocks])
     for nodes, text in zip(blocks, english):
         if text is not None:
@@ -396,7 +516,7 @@ def _render_odt(data: bytes, path: str, english_of: Callable[[list[list[str]]], 
 # -- PDF --------------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes, path: str):
+def _read_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
@@ -461,7 +581,7 @@ def _cues(text: str, fmt: str) -> list[tuple[int, int, list[str]]]:
     return cues
 
 
-def _read_subtitles(data: bytes, path: str):
+def _read_subtitles(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     from workbench.core.document import decode
 
     decoded = decode(data, path)
@@ -523,10 +643,11 @@ def _shift(record, by: int):
     return replace(record, start=record.start + by, end=record.end + by)
 
 
-def rendering(fmt: str, data: bytes, path: str, text: str, records) -> dict[str, bytes]:
+def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_active_content: bool = False) -> dict[str, bytes]:
     """``{suffix: bytes}`` of the renderings of a document in ``fmt`` beyond its ``.en.txt``,
-    from the original file's bytes and the segments. Raises InputError for a file that no
-    longer parses."""
+    from the original file's bytes and the segments. An HTML rendering is inert (no scripts,
+    handlers or ``javascript:`` links) unless ``keep_active_content``. Raises InputError for
+    a file that no longer parses."""
     if fmt == "markdown":
         from workbench.store.files import render_english
 
@@ -542,4 +663,15 @@ def rendering(fmt: str, data: bytes, path: str, text: str, records) -> dict[str,
         text, spans = _join([_collapse(pieces) for pieces in blocks])
         return block_english(text, spans, records)
 
-    return {RENDERINGS[fmt][0]: _RENDERERS[fmt](data, path, english_of)}
+    if fmt in _ARCHIVES:
+        check_archive(data, path)
+    try:
+        if fmt == "html":
+            return {".en.html": _render_html(data, path, english_of, keep_active_content)}
+        return {RENDERINGS[fmt][0]: _RENDERERS[fmt](data, path, english_of)}
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(path, "is nested too deeply to write its rendering") from None
+    except Exception as error:  # a parser's or writer's own failure on a hostile or broken file
+        raise InputError(path, f"its {fmt} rendering cannot be written: {type(error).__name__}: {error}") from None

@@ -21,7 +21,10 @@ import functools
 import gc
 import itertools
 import math
+import os
 import re
+import sys
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -94,6 +97,34 @@ def _cycle_collection_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+
+
+def _bind_to_parent(parent: int) -> None:
+    """In a worker process, first: die with the parent, whatever ends it.
+
+    A forked worker holds the pipe to its pool open itself, so it would never notice a parent
+    killed with -9 and would live on with its gigabyte of detectors. On Linux the kernel sends
+    SIGKILL when the parent goes (PR_SET_PDEATHSIG); elsewhere a thread watches the parent.
+    Ctrl-C is the parent's to handle: the worker ignores SIGINT, so one interrupt gives one
+    message, not a traceback per worker."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # no prctl: the thread below still watches
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="workbench-parent-watch", daemon=True).start()
 
 
 def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
@@ -315,7 +346,9 @@ class Segmenter:
         langid.load_backend("py3langid")
         langid.load_word_lists(self.config.languages)
         _FORKED_FROM = self
-        self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_bind_to_parent, initargs=(os.getpid(),)
+        )
         # ProcessPoolExecutor forks on first submit: do it here, on this thread.
         list(self._pool.map(_classify_forked, [[]] * self.workers))
 

@@ -320,7 +320,10 @@ def remove_stale_temporaries(folder: Path) -> int:
             continue
         alive = _writer_alive(leftover.name)
         if alive is False or age > STALE_AFTER:
-            leftover.unlink(missing_ok=True)
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:  # a read-only folder: the leftover is harmless, only untidy
+                continue
             removed += 1
     return removed
 
@@ -347,11 +350,25 @@ def readable_files(folder: Path):
             continue
 
 
+def workbench_folder(out_dir: Path) -> Path:
+    """``<translations>/.cache``: the workbench's own files (locks, the MT cache), kept out of
+    sight. Its ``.gitignore`` keeps them out of a translations folder kept under git."""
+    folder = out_dir / ".cache"
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore.write_text("# The workbench's locks and caches: nothing to keep.\n*\n", encoding="utf-8")
+    return folder
+
+
 @contextmanager
-def locked(json_path: Path) -> Iterator[None]:
-    """Hold a document's lock (``.<name>.lock`` beside it) across processes and threads."""
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    with json_path.with_name(f".{json_path.name}.lock").open("a") as lock:
+def locked(out_dir: Path, doc_id: str) -> Iterator[None]:
+    """Hold a document's lock across processes and threads. Lock files live in
+    ``.cache/locks/`` (one per document, never in the way: removing a lock file another
+    process may hold would break the lock, so they stay there)."""
+    lock_path = workbench_folder(out_dir) / "locks" / f"{_safe_relative(doc_id).as_posix()}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -362,7 +379,15 @@ def locked(json_path: Path) -> Iterator[None]:
 Change = Callable[[TranslationFile | None], TranslationFile | None]
 
 
-def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None, corpus: Path | None = None) -> TranslationFile | None:
+def edit(
+    out_dir: Path,
+    doc_id: str,
+    change: Change,
+    *,
+    text: str | None = None,
+    corpus: Path | None = None,
+    keep_active_content: bool = False,
+) -> TranslationFile | None:
     """The one way to change a translations file: a transaction per document.
 
     Takes the document's lock, reads the *current* file (None when there is none), applies
@@ -377,7 +402,7 @@ def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None,
     cannot be read (it is left untouched) and OSError when it cannot be written.
     """
     json_path = translation_path(out_dir, doc_id)
-    with locked(json_path):
+    with locked(out_dir, doc_id):
         current = load(json_path) if json_path.exists() else None
         updated = change(current)
         if updated is None or updated is current:
@@ -399,18 +424,22 @@ def edit(out_dir: Path, doc_id: str, change: Change, *, text: str | None = None,
             if _read_if_exists(english_path) != english:
                 write_atomically(english_path, english)
             if updated.format != "text" and data is not None:
-                _write_format_renderings(out_dir, doc_id, updated, text, found, data)
+                _write_format_renderings(out_dir, doc_id, updated, text, found, data, keep_active_content)
         return updated
 
 
-def _write_format_renderings(out_dir: Path, doc_id: str, translation: TranslationFile, text: str, source: Path, data: bytes) -> None:
+def _write_format_renderings(
+    out_dir: Path, doc_id: str, translation: TranslationFile, text: str, source: Path, data: bytes, keep_active_content: bool = False
+) -> None:
     """The renderings in the source's own format (``.en.html``, ``.en.docx`` …) from the
     original file's bytes; a file that no longer parses leaves them for the next run."""
     from workbench.core.errors import InputError
     from workbench.formats import readers as formats
 
     try:
-        renderings = formats.rendering(translation.format, data, str(source), text, translation.segments)
+        renderings = formats.rendering(
+            translation.format, data, str(source), text, translation.segments, keep_active_content=keep_active_content
+        )
     except InputError:
         return
     names = formats.rendering_names(str(_safe_relative(doc_id).as_posix()), translation.format)

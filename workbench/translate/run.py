@@ -23,8 +23,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from workbench.core.document import Document, iter_input_files, read_document
-from workbench.core.errors import InputError, WorkbenchError
+from workbench.core.document import Document, document_id, full_document_id, iter_input_files, read_document
+from workbench.core.errors import InputError, Interrupted, WorkbenchError
+from workbench.core.limits import DEFAULT_LIMITS, Limits
 from workbench.split.langid import detection_text
 from workbench.split.segment import Segmenter, segment_known_language
 from workbench.store.files import (
@@ -84,6 +85,9 @@ class TranslateSettings:
     executor: str = "local"
     ray_address: str | None = None
     workers: int | None = None
+    limits: Limits = DEFAULT_LIMITS
+    follow_links: bool = False  # read files a link in the corpus leads to outside it
+    keep_active_content: bool = False  # scripts and handlers stay in HTML renderings
 
     @property
     def cache_file(self) -> Path:
@@ -109,6 +113,7 @@ class RunSummary:
     retried: int = 0  # chunks sent again because their Ray worker died
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C: the documents written so far stay, the next run resumes
     seconds: float = 0.0
     engine_seconds: float = 0.0
 
@@ -242,7 +247,8 @@ def translate_corpus(
     """Translate documents into ``settings.out_dir``; see the module docstring.
 
     Problems with single documents (unreadable input, a broken translations file, a full
-    disk) are collected in ``RunSummary.errors``; the other documents go on.
+    disk) are collected in ``RunSummary.errors``; the other documents go on. Ctrl-C ends the
+    run after the windows already translated are written (``RunSummary.interrupted``).
     """
     started = time.perf_counter()
     summary = RunSummary()
@@ -250,10 +256,11 @@ def translate_corpus(
     remove_stale_temporaries(out_dir)
     segmenter = segmenter or Segmenter()  # its detectors load on first use: not at all with --lang
     try:
-        files = iter_input_files(list(paths))
+        files = iter_input_files(list(paths), follow_links=settings.follow_links, skipped=summary.warnings)
     except InputError as error:
         summary.errors.append(str(error))
         files = []
+    files = unique_ids(files, out_dir)
     distributed = None
     if translator is None:
         if settings.executor == "ray":
@@ -317,6 +324,10 @@ def translate_corpus(
                 window, window_sentences = [], 0
         if window:
             _put(written, _flush(window, translator, settings, summary, progress), writer_failure)
+    except (KeyboardInterrupt, Interrupted):
+        # The window in progress is dropped, not half-written: every document is written
+        # whole or not at all, and the next run picks up the rest (the cache keeps its chunks).
+        summary.interrupted = True
     finally:
         written.put(None)
         writer.join()
@@ -331,6 +342,8 @@ def translate_corpus(
     for layer in _layers(translator):  # the cache layer counts hits and misses, Ray's layer retries
         if isinstance(layer, CachedTranslator):
             summary.from_cache, summary.from_engine = layer.hits, layer.misses
+            if layer.disabled:
+                summary.warnings.append(layer.disabled)
         summary.retried += getattr(layer, "retried", 0)
     if writer_failure:
         raise writer_failure[0]
@@ -373,20 +386,68 @@ def _write_behind(written: queue.Queue, settings: TranslateSettings, summary: Ru
 
 
 def _read_ahead(files, settings: TranslateSettings, segmenter: Segmenter, jobs: queue.Queue, stop: threading.Event) -> None:
-    """The reader thread: read, decode and segment each document; put jobs (or error lines)."""
+    """The reader thread: read, decode and segment each document; put jobs (or error lines).
+
+    Whatever goes wrong with one file (a parser's RecursionError, a full disk while reading a
+    translations file) is that file's error line: the thread never dies with files unread."""
     try:
-        for file, root in files:
+        for file, root, doc_id in files:
             if stop.is_set():
                 return
             try:
-                job = _prepare(read_document(file, root=root), settings, segmenter)
+                job = _prepare(read_document(file, root=root, doc_id=doc_id, limits=settings.limits), settings, segmenter)
             except (InputError, StoreError) as error:
                 job = f"{error} (left untouched; fix or move it, then re-run)" if isinstance(error, StoreError) else str(error)
             except WorkbenchError as error:
                 job = f"{file}: {error}"
+            except OSError as error:
+                job = f"{file}: cannot be read ({error.strerror or error})"
+            except RecursionError:
+                job = f"{file}: nested too deeply to read"
+            except MemoryError:
+                job = f"{file}: needs more memory to read than this machine has"
+            except Exception as error:  # a bug or a library's failure: still this file's problem only
+                job = f"{file}: could not be read: {type(error).__name__}: {error}"
             jobs.put(job)
     finally:
         jobs.put(None)
+
+
+def unique_ids(files: list[tuple[Path, Path | None]], out_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """``(file, root, document id)`` for each input, every id unique and stable.
+
+    The id is the path without its suffix (``report``) unless another input shares it
+    (``report.txt`` and ``report.csv``): then the suffix is part of it (``report.csv``), so two
+    files never write one translations file. A translations file already made for a file
+    keeps its id: the file it records is the one that keeps ``report``, and a file that once
+    had a twin keeps ``report.csv``, so corrections stay where they are."""
+    short = [document_id(file, root) for file, root in files]
+    counts: dict[str, int] = {}
+    for doc_id in short:
+        counts[doc_id] = counts.get(doc_id, 0) + 1
+    result = []
+    for (file, root), doc_id in zip(files, short):
+        full = full_document_id(file, root)
+        if full != doc_id and _needs_full_id(out_dir, file, doc_id, full, shared=counts[doc_id] > 1):
+            doc_id = full
+        result.append((file, root, doc_id))
+    return result
+
+
+def _needs_full_id(out_dir: Path, file: Path, short: str, full: str, *, shared: bool) -> bool:
+    if _recorded_for(out_dir, short, file):
+        return False  # its translations file has the short id: keep it
+    return shared or _recorded_for(out_dir, full, file)
+
+
+def _recorded_for(out_dir: Path, doc_id: str, file: Path) -> bool:
+    """Whether ``doc_id``'s translations file was made from ``file`` (same name: files that
+    share an id differ in their suffix)."""
+    try:
+        path = translation_path(out_dir, doc_id)
+        return path.is_file() and Path(load(path).path).name == file.name
+    except (StoreError, OSError):
+        return False
 
 
 def _prepare(document: Document, settings: TranslateSettings, segmenter: Segmenter) -> _Job:
@@ -486,6 +547,7 @@ def _write(window: list[_Job], settings: TranslateSettings, summary: RunSummary,
                 job.document.id,
                 lambda current, job=job, report=report: _merged(current, job, report),
                 text=job.document.text,
+                keep_active_content=settings.keep_active_content,
             )
         except StoreError as error:
             summary.errors.append(f"{error} (left untouched; fix or move it, then re-run)")

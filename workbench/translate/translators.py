@@ -130,6 +130,9 @@ class CachedTranslator:
         self.cache_path = cache_path
         self.hits = 0
         self.misses = 0
+        # Set when the cache could not be opened or written (a full disk, a read-only folder):
+        # the run goes on without it, and says so once.
+        self.disabled: str | None = None
 
     def expected(self, lang, text="", *, use_memory=True):
         return self.inner.expected(lang, text)
@@ -137,30 +140,57 @@ class CachedTranslator:
     def missing_hint(self, lang):
         return self.inner.missing_hint(lang)
 
-    def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
+    def _open(self):
+        import sqlite3
+
         from workbench.translate.cache import TranslationCache
+
+        if self.disabled is not None:
+            return None
+        try:
+            return TranslationCache(self.cache_path)
+        except (sqlite3.Error, OSError) as error:
+            self._disable(error)
+            return None
+
+    def _disable(self, error: BaseException) -> None:
+        self.disabled = f"{self.cache_path}: the translation cache cannot be used ({error}); going on without it"
+
+    def translate(self, lang, texts, *, use_memory=True, on_chunk=None) -> dict[str, MachineTranslation]:
+        import sqlite3
 
         route = self.inner.expected(lang)
         if route is None:
             return {}
-        cache = TranslationCache(self.cache_path)
+        cache = self._open()
+        results: dict[str, MachineTranslation] = {}
         try:
-            found = cache.get_many(route.model, route.options, list(texts))
-            results = {sentence: _machine(result, route) for sentence, result in found.items()}
-            self.hits += len(found)
-            missing = sorted({text for text in texts if text not in found and text.strip()})
+            if cache is not None:
+                try:
+                    found = cache.get_many(route.model, route.options, list(texts))
+                except sqlite3.Error as error:
+                    found = {}
+                    self._disable(error)
+                results = {sentence: _machine(result, route) for sentence, result in found.items()}
+                self.hits += len(found)
+            missing = sorted({text for text in texts if text not in results and text.strip()})
             for chunk in self.inner.translate_chunks(lang, missing):
-                cache.put_many(
-                    route.model,
-                    route.options,
-                    {s: SentenceTranslation(s, m.text, m.score, m.confidence, m.flags) for s, m in chunk.items()},
-                )
+                if cache is not None and self.disabled is None:
+                    try:
+                        cache.put_many(
+                            route.model,
+                            route.options,
+                            {s: SentenceTranslation(s, m.text, m.score, m.confidence, m.flags) for s, m in chunk.items()},
+                        )
+                    except sqlite3.Error as error:
+                        self._disable(error)
                 results.update(chunk)
                 self.misses += len(chunk)
                 if on_chunk is not None:
                     on_chunk(len(chunk))
         finally:
-            cache.close()
+            if cache is not None:
+                cache.close()
         return results
 
 
