@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,53 @@ def test_a_cluster_started_with_ray_start_is_joined_by_address(corpus, tmp_path)
     finally:
         subprocess.run([ray_cli, "stop", "--force"], capture_output=True, env=env, timeout=120)
     assert json.loads((out / "doc00.json").read_text(encoding="utf-8"))["segments"]
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            todo.extend(children)
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_dead_ray_node_ends_the_run_with_one_line_and_keeps_the_finished_documents(tmp_path, toy_model):
+    """Killing Ray's dashboard agent takes the raylet and the node down, and Ray ends the driver
+    process at once: the command's supervising process says so in one line of its own."""
+    folder = tmp_path / "corpus"
+    make_corpus(folder, documents=40, lines=60)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "workbench.cli", "translate", str(folder), "--out", str(out), "--lang", "xx", "--window", "60"]
+    run = subprocess.Popen([*command, "--executor", "ray"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while not list(out.glob("*.json")) and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    agents = [pid for pid in descendants(run.pid) if "DashboardAgent" in command_line(pid)]
+    assert agents, "no Ray dashboard agent under the run"
+    for pid in agents:
+        os.kill(pid, signal.SIGKILL)
+    _, stderr = run.communicate(timeout=180)
+    assert run.returncode == 1
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: the Ray run ended abruptly"), stderr[-3000:]
+    assert "documents written in this run are kept whole" in lines[0] and "ray-driver.log" in lines[0]
+    written = list(out.glob("*.json"))
+    assert 0 < len(written) < 40
+    for path in written:
+        json.loads(path.read_text(encoding="utf-8"))
+    resumed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert resumed.returncode == 0 and len(list(out.glob("*.json"))) == 40

@@ -309,6 +309,10 @@ def translate(
     )
     if executor not in ("local", "ray"):
         _fail(f"--executor: choose local or ray, not {executor!r}")
+    if executor == "ray" and "WORKBENCH_RAY_STATUS_FD" not in os.environ:
+        raise typer.Exit(_supervised_ray_run(settings.translations))
+    if executor == "ray":
+        _ray_logs_aside(settings.translations)
     inputs = [Path(p) for p in paths] if paths else [settings.corpus]
     segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
     if not forced:
@@ -319,6 +323,8 @@ def translate(
     finally:
         segmenter.close()
     _print_summary(summary, settings.translations, settings.models_dir)
+    if "WORKBENCH_RAY_STATUS_FD" in os.environ:  # tell the supervising process this run ended on its own
+        os.write(int(os.environ["WORKBENCH_RAY_STATUS_FD"]), b"done\n")
     if summary.interrupted:
         typer.secho(
             f"interrupted: {summary.written} documents written whole, nothing half-written; run the same command again to resume",
@@ -328,6 +334,55 @@ def translate(
         raise typer.Exit(EXIT_INTERRUPTED)
     if summary.errors:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _supervised_ray_run(translations: Path) -> int:
+    """Run this same command in a child process and watch it: when a Ray node dies, Ray ends
+    its driver process at once (no Python code runs), so only a parent can still say what
+    happened. Returns the exit status: the child's own, or 1 with one line of ours."""
+    import signal
+    import subprocess
+    import time
+
+    started = time.time()
+    read_end, write_end = os.pipe()
+    environment = {**os.environ, "WORKBENCH_RAY_STATUS_FD": str(write_end)}
+    child = subprocess.Popen([sys.executable, "-m", "workbench.cli", *sys.argv[1:]], env=environment, pass_fds=(write_end,))
+    os.close(write_end)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the child's to handle (same process group)
+    try:
+        status = child.wait()
+        with os.fdopen(read_end, "rb") as pipe:
+            finished = pipe.read() == b"done\n"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if finished or status in (EXIT_USAGE, EXIT_INTERRUPTED):
+        return status
+    written = sum(1 for path in translations.rglob("*.json") if ".cache" not in path.parts and path.stat().st_mtime >= started)
+    typer.secho(
+        f"error: the Ray run ended abruptly (exit status {status}; a Ray node died?): {written} documents written in this run are "
+        f"kept whole in {translations}/; run the same command again to resume (Ray's own messages: {_ray_log(translations)})",
+        fg=typer.colors.RED,
+        err=True,
+    )
+    return EXIT_FAILED
+
+
+def _ray_log(translations: Path) -> Path:
+    return translations / ".cache" / "ray-driver.log"
+
+
+def _ray_logs_aside(translations: Path) -> None:
+    """Ray's C++ core writes its log lines straight to file descriptor 2: send those to a log
+    file, and keep this program's own messages (Python's sys.stderr) on the terminal."""
+    from workbench.store.files import workbench_folder
+
+    workbench_folder(translations)
+    terminal = os.dup(2)
+    sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+    log = os.open(_ray_log(translations), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 2)
+    os.close(log)
 
 
 class _RichProgress:
@@ -377,7 +432,7 @@ def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
 
     from workbench.translate.models import NLLB_COMMANDS, index_pairs
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # never wrapped: paths and commands must stay whole
     console.print(
         f"[bold]{summary.written}/{summary.documents} documents[/bold] written to {out}/ "
         f"({summary.segments} segments, {summary.to_translate} to translate, {summary.translated} translated now) "
@@ -457,10 +512,26 @@ def review(
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
         "--", *passed,
     ]  # fmt: skip
-    typer.echo(f"Review app on http://{address}:{port}/ (Ctrl+C to stop)")
+    from workbench.review.access import is_loopback, new_token
+
+    token = settings.review_token
+    environment = dict(os.environ)
+    if not is_loopback(address):
+        if not token:  # never open to the network without one: make one for this session
+            token = new_token()
+        environment["WORKBENCH_REVIEW_TOKEN"] = token  # for the app, not on its command line
+        typer.secho(
+            f"warning: the review app listens on {address}, beyond this machine: anyone who reaches port {port} and has the "
+            "token can read every document and change translations. Share the address below only with reviewers.",
+            fg=typer.colors.YELLOW,
+            bold=True,
+            err=True,
+        )
+    shown = "127.0.0.1" if address in ("0.0.0.0", "::") else address
+    typer.echo(f"Review app on http://{shown}:{port}/{'?token=' + token if token else ''} (Ctrl+C to stop)")
     sys.stdout.flush()
     # Become the Streamlit server (no child left behind when this process is stopped).
-    os.execv(sys.executable, [sys.executable, *command[1:]])
+    os.execve(sys.executable, [sys.executable, *command[1:]], environment)
 
 
 @app.command()
@@ -553,6 +624,7 @@ def export_command(
     include_machine: Annotated[
         bool, typer.Option("--include-machine", help="TMX: add unreviewed machine translations, marked as such.")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
     translations: TranslationsOption = None,
 ) -> None:
     """Export translations for translators' tools (OmegaT: --format omegat -o DIR)."""
@@ -565,24 +637,40 @@ def export_command(
     settings = _settings(translations=translations)
     workspace = Workspace(settings.corpus, settings.translations)
     doc_ids = _select_documents(workspace, paths) if paths else None
+    if output is not None:
+        _check_export_target(output, settings.translations, force, folder=fmt == "omegat")
+    problems: list[str] = []
     if fmt == "omegat":
         from workbench.exchange.omegat import export_projects
 
         if output is None:
             _fail("--format omegat writes a folder: give it with -o DIR")
-        for project in export_projects(workspace, output, doc_ids):
+        for project in export_projects(workspace, output, doc_ids, problems):
             typer.echo(
                 f"{project.path}: {project.documents} documents, {project.segments} segments "
                 f"({project.confirmed} confirmed in tm/auto, {project.machine} machine in tm/)"
             )
         typer.secho(f"open a folder above in OmegaT; see {output / 'README.md'}", err=True)
-        return
-    data = export(workspace, fmt, doc_ids, include_machine=include_machine)
-    if output is None:
-        sys.stdout.buffer.write(data)
     else:
-        write_atomically(output, data)
-        typer.secho(f"wrote {output}", err=True)
+        data = export(workspace, fmt, doc_ids, include_machine=include_machine, problems=problems)
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            write_atomically(output, data)
+            typer.secho(f"wrote {output}", err=True)
+    for line in problems:
+        typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
+    if problems:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _check_export_target(output: Path, translations: Path, force: bool, *, folder: bool) -> None:
+    """An export never writes into the translations folder (it would replace a translations
+    file outside its lock) and never over an existing file unless ``--force``."""
+    if output.resolve().is_relative_to(translations.resolve()):
+        _fail(f"{output} is inside the translations folder {translations}/: export somewhere else")
+    if not folder and output.exists() and not force:
+        _fail(f"{output} exists: add --force to replace it")
 
 
 def _select_documents(workspace, paths: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ from workbench import __version__
 from workbench.core.errors import WorkbenchError
 from workbench.review.workspace import ReviewError, Workspace
 from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
-from workbench.store.workflow import imported, shown_text
+from workbench.store.workflow import Status, imported, shown_text
 
 FORMATS = ("tmx", "xliff", "tsv", "jsonl")
 TARGET = "en"
@@ -54,9 +54,20 @@ class ImportReport:
     unknown: list[str] = field(default_factory=list)
 
 
-def _documents(workspace: Workspace, doc_ids: list[str] | None) -> list[TranslationFile]:
+def documents_for_export(workspace: Workspace, doc_ids: list[str] | None, problems: list[str] | None = None) -> list[TranslationFile]:
+    """The translations files to export (default: all). One that cannot be read is named in
+    ``problems`` and left out, so one broken file never stops an export; without
+    ``problems`` its error is raised."""
     ids = doc_ids if doc_ids is not None else workspace.document_ids()
-    return [load(workspace.path_of(doc_id)) for doc_id in ids]
+    documents = []
+    for doc_id in ids:
+        try:
+            documents.append(load(workspace.path_of(doc_id)))
+        except (WorkbenchError, OSError) as error:
+            if problems is None:
+                raise
+            problems.append(f"{doc_id}: not exported: {error}")
+    return documents
 
 
 _target = shown_text
@@ -86,10 +97,13 @@ def _provenance(record: SegmentRecord) -> str:
 # -- export -------------------------------------------------------------------------------------
 
 
-def export(workspace: Workspace, fmt: str, doc_ids: list[str] | None = None, include_machine: bool = False) -> bytes:
+def export(
+    workspace: Workspace, fmt: str, doc_ids: list[str] | None = None, include_machine: bool = False, problems: list[str] | None = None
+) -> bytes:
     """Serialise documents (default: all) in ``fmt``. TMX carries human-confirmed units only
-    unless ``include_machine``. Raises ExchangeError for an unknown format."""
-    translations = _documents(workspace, doc_ids)
+    unless ``include_machine``. Documents that cannot be read go to ``problems`` (see
+    ``documents_for_export``). Raises ExchangeError for an unknown format."""
+    translations = documents_for_export(workspace, doc_ids, problems)
     if fmt == "xliff":
         return _export_xliff(translations)
     if fmt == "tmx":
@@ -300,10 +314,14 @@ def _parse_xml(data: bytes, name: str):
     from lxml import etree
 
     try:
-        etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, 0)
         raise ExchangeError(f"{name}: malformed XML at line {line}, column {column}: {error.msg}") from None
+
+
+def etree_name(element) -> str:
+    return element.tag.split("}")[-1] if isinstance(element.tag, str) else "?"
 
 
 @dataclass(frozen=True)
@@ -319,7 +337,13 @@ class _Incoming:
 def _read_xliff(data: bytes, name: str) -> list[_Incoming]:
     from translate.storage.xliff import xlifffile
 
-    _parse_xml(data, name)
+    root = _parse_xml(data, name)
+    namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if namespace != "urn:oasis:names:tc:xliff:document:1.2":
+        raise ExchangeError(
+            f"{name}: not XLIFF 1.2 (its root is {etree_name(root)} in namespace {namespace or 'none'!r}, "
+            "not urn:oasis:names:tc:xliff:document:1.2)"
+        )
     try:
         store = xlifffile.parsestring(data)
     except Exception as error:  # translate-toolkit raises various errors on non-XLIFF XML
@@ -380,25 +404,53 @@ def _read_tsv(data: bytes, name: str) -> list[_Incoming]:
         if len(row) != len(header):
             raise ExchangeError(f"{name}: line {number} has {len(row)} columns, expected {len(header)}")
         document, segment, _, _, status, source, target = row
-        items.append(_Incoming(document or None, segment or None, source, target, status or None, None))
+        items.append(_checked_item(f"{name}: line {number}", document, segment, source, target, status, None))
     return items
 
 
 def _read_jsonl(data: bytes, name: str) -> list[_Incoming]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ExchangeError(f"{name}: line {line}: not UTF-8 (byte {error.start}: {error.reason})") from None
     items = []
-    for number, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            items.append(
-                _Incoming(
-                    item.get("document"), item.get("segment"), item["source"], item["target"], item.get("status"), item.get("revision")
-                )
-            )
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise ExchangeError(f"{name}: line {number}: not a workbench JSONL record ({error})") from None
+        except ValueError as error:
+            raise ExchangeError(f"{name}: line {number}: not JSON ({error})") from None
+        if not isinstance(item, dict):
+            raise ExchangeError(f"{name}: line {number}: a workbench JSONL record is an object, not {type(item).__name__}")
+        fields = [item.get(key) for key in ("document", "segment", "source", "target", "status", "revision")]
+        items.append(_checked_item(f"{name}: line {number}", *fields))
     return items
+
+
+def _checked_item(where: str, document, segment, source, target, status, revision) -> _Incoming:
+    """An import item whose every field has the type and value the workbench writes; an
+    ExchangeError naming ``where`` and the field otherwise (never a traceback, never a
+    false conflict from a revision given as text)."""
+
+    def text_or_none(field_name: str, value) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ExchangeError(f"{where}: {field_name} must be text, not {json.dumps(value)[:40]}")
+        return value
+
+    for field_name, value in (("source", source), ("target", target)):
+        if not isinstance(value, str):
+            shown = "missing" if value is None else f"not text but {json.dumps(value)[:40]}"
+            raise ExchangeError(f"{where}: {field_name} is {shown}")
+    status = text_or_none("status", status)
+    if status is not None and status not in {str(s) for s in Status}:
+        raise ExchangeError(f"{where}: status {status!r} is not one of {', '.join(str(s) for s in Status)}")
+    if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int) or revision < 0):
+        raise ExchangeError(f"{where}: revision must be a whole number, not {json.dumps(revision)[:40]}")
+    return _Incoming(text_or_none("document", document), text_or_none("segment", segment), source, target, status, revision)
 
 
 def import_file(workspace: Workspace, path: Path) -> ImportReport:

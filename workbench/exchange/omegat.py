@@ -33,7 +33,7 @@ from workbench.exchange.bilingual import (
     write_tmx,
 )
 from workbench.review.workspace import Workspace
-from workbench.store.files import TranslationFile, load, write_atomically
+from workbench.store.files import StoreError, TranslationFile, inside, write_atomically
 from workbench.store.workflow import shown_text
 
 TARGET = "en"
@@ -90,13 +90,25 @@ class ExportedProject:
     machine: int
 
 
-def export_projects(workspace: Workspace, out_dir: Path, doc_ids: list[str] | None = None) -> list[ExportedProject]:
-    """Write one OmegaT project per source language under ``out_dir``. Raises ExchangeError
-    when there is nothing to translate."""
+def export_projects(
+    workspace: Workspace, out_dir: Path, doc_ids: list[str] | None = None, problems: list[str] | None = None
+) -> list[ExportedProject]:
+    """Write one OmegaT project per source language under ``out_dir``; every path is checked
+    to stay inside it. Documents that cannot be read go to ``problems``. Raises
+    ExchangeError when there is nothing to translate."""
+    from workbench.exchange.bilingual import documents_for_export
     from workbench.store.files import now
 
-    ids = doc_ids if doc_ids is not None else workspace.document_ids()
-    translations = [load(workspace.path_of(doc_id)) for doc_id in ids]
+    translations = []
+    for translation in documents_for_export(workspace, doc_ids, problems):
+        try:  # the id names a file of the project: it must stay inside it
+            inside(out_dir / "source", f"{translation.document_id}.txt")
+        except StoreError as error:
+            if problems is None:
+                raise
+            problems.append(f"{translation.path}: not exported: document id {error}")
+            continue
+        translations.append(translation)
     by_lang: dict[str, list[TranslationFile]] = {}
     for translation, record in _units(translations):
         if record.lang != languages.UNDETERMINED:
@@ -107,7 +119,7 @@ def export_projects(workspace: Workspace, out_dir: Path, doc_ids: list[str] | No
         raise ExchangeError("nothing to export: no segment outside English in the chosen documents")
     projects = []
     for lang, documents in sorted(by_lang.items()):
-        projects.append(_export_project(out_dir / lang, lang, documents))
+        projects.append(_export_project(inside(out_dir, lang), lang, documents))
     write_atomically(
         out_dir / "README.md",
         _README.format(languages=", ".join(sorted(by_lang)), example=out_dir / sorted(by_lang)[0], when=now()),
@@ -127,7 +139,7 @@ def _export_project(folder: Path, lang: str, documents: list[TranslationFile]) -
             continue
         # One paragraph per segment; a segment never spans lines, so blank lines keep them apart.
         body = "\n\n".join(" ".join(record.source.split()) for record in records) + "\n"
-        write_atomically(folder / "source" / f"{translation.document_id}.txt", body)
+        write_atomically(inside(folder / "source", f"{translation.document_id}.txt"), body)
         manifest[translation.document_id] = [
             {
                 "segment": record.id,

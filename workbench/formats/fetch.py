@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.core.errors import WorkbenchError
-from workbench.store.files import write_atomically
+from workbench.store.files import inside, write_atomically
 
 MAX_BYTES = 50_000_000
 
@@ -42,24 +43,49 @@ def file_name(url: str) -> str:
     return stem if stem.lower().endswith((".html", ".htm")) else stem + ".html"
 
 
-def fetch_page(url: str, folder: Path, timeout: float = 30.0) -> Saved:
-    """Download ``url`` into ``folder``. Raises FetchError (offline, not found, not a page)."""
+class _WebOnly(urllib.request.HTTPRedirectHandler):
+    """Follows redirects only to http and https: a page may not send the workbench to
+    ``ftp://`` or ``file://``."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+            raise FetchError(f"redirected to {newurl}, which is not a web address (http or https); not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_page(url: str, folder: Path, timeout: float = 30.0, deadline: float = 120.0, max_bytes: int = MAX_BYTES) -> Saved:
+    """Download ``url`` into ``folder``: http and https only (after every redirect too), at
+    most ``max_bytes``, within ``deadline`` seconds in all (a server that trickles bytes is
+    cut off), each read within ``timeout``. Raises FetchError (offline, not found, not a page,
+    too large, too slow)."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise FetchError(f"not a web address (http or https): {url}")
     request = urllib.request.Request(url, headers={"User-Agent": "translation-workbench"})
+    opener = urllib.request.build_opener(_WebOnly)
+    started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read(MAX_BYTES + 1)
+        with opener.open(request, timeout=min(timeout, deadline)) as response:
+            chunks, size = [], 0
+            while chunk := response.read1(65536) if hasattr(response, "read1") else response.read(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"is larger than {max_bytes // 1_000_000} MB; save it by hand if you need it")
+                if time.monotonic() - started > deadline:
+                    raise FetchError(f"took more than {deadline:.0f} s to arrive; stopped (a slow or stalling server)")
+            data = b"".join(chunks)
             status, final, content_type = response.status, response.geturl(), response.headers.get("Content-Type", "")
+    except FetchError:
+        raise
     except urllib.error.HTTPError as error:
         raise FetchError(f"the server answered {error.code} {error.reason}") from None
     except (urllib.error.URLError, OSError) as error:
         raise FetchError(f"cannot be fetched ({getattr(error, 'reason', error)}); are you offline?") from None
-    if len(data) > MAX_BYTES:
-        raise FetchError(f"is larger than {MAX_BYTES // 1_000_000} MB; save it by hand if you need it")
+    if urllib.parse.urlsplit(final).scheme not in ("http", "https"):
+        raise FetchError(f"ended at {final}, which is not a web address (http or https)")
     if content_type and "html" not in content_type.lower():
         raise FetchError(f"is not a web page (Content-Type: {content_type})")
-    path = folder / file_name(final)
+    path = inside(folder, file_name(final))
     record = folder / f".{path.name}.source.json"
     write_atomically(path, data)
     fetched = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -323,10 +323,29 @@ def rendered_files(ws: Workspace, doc_id: str, fmt: str) -> list[Path]:
     return [path for name in rendering_names(doc_id, fmt).values() if (path := ws.translations / name).is_file()]
 
 
+def authorised(expected: str | None) -> bool:
+    """With a ``review_token`` set, the app opens only for whoever brings it: in the address
+    (``?token=…``, once per browser session) or typed in."""
+    from workbench.review.access import token_accepted
+
+    if not expected or st.session_state.get("authorised"):
+        return True
+    given = st.query_params.get("token")
+    if not token_accepted(expected, given):
+        given = st.text_input("Access token", type="password", help="The token printed by `workbench review`.")
+    if token_accepted(expected, given):
+        st.session_state["authorised"] = True
+        return True
+    st.info("This review app is protected by an access token: open the address `workbench review` printed, or type the token.")
+    return False
+
+
 def main() -> None:
     st.set_page_config(page_title="Translation Workbench", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)  # static CSS, no document content
     settings = app_settings()
+    if not authorised(settings.review_token):
+        return
     ws = Workspace(settings.corpus, settings.translations)
     doc_id = sidebar(ws)
     show_flash()

@@ -119,6 +119,15 @@ def _safe_relative(doc_id: str) -> Path:
     return relative
 
 
+def inside(folder: Path, relative: str) -> Path:
+    """``folder / relative``, refused (StoreError) when it would lead outside ``folder``: a
+    name read from a file (a document id, a language code) never chooses where to write."""
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder.resolve()) or target == folder.resolve():
+        raise StoreError(f"{relative!r} would be written outside {folder}; refused")
+    return folder / relative
+
+
 def translation_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / _safe_relative(doc_id).parent / (_safe_relative(doc_id).name + ".json")
 
@@ -220,9 +229,11 @@ def loads(text: str, name: str = "<translations>") -> TranslationFile:
         raise StoreError(f'{name}: not a translation-workbench file (expected "format": "{FORMAT}")')
     try:
         document = data["document"]
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise TypeError('"document" must be an object with an "id" text')
         segments = tuple(_record_from_json(item) for item in data["segments"])
         orphans = tuple(_record_from_json(item) for item in data.get("orphans", ()))
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise StoreError(f"{name}: a segment or the document header is malformed ({type(error).__name__}: {error})") from None
     for record in segments + orphans:
         if record.status not in Status.__members__.values():

@@ -170,8 +170,10 @@ class RayEngineTranslator(EngineTranslator):
             index = running.pop(ready[0])
             try:
                 translated = ray.get(ready[0])
-            except RayActorError:
+            except RayActorError as error:
                 self.retried += 1
+                if self.retried > 3 * len(chunks) + 10:  # actors that never come back: a lost node, not a crash
+                    raise RayError(f"the Ray workers keep dying ({self.retried} chunks sent again); is a node down? {error}") from None
                 submit(index)  # the actor restarts; the chunk goes to the next one in line
                 continue
             except ray.exceptions.RayTaskError as error:

@@ -307,7 +307,8 @@ def translate_corpus(
             item = jobs.get()
             if item is None:
                 break
-            if isinstance(item, str):
+            if isinstance(item, str):  # a document that could not be read: counted, and named
+                summary.documents += 1
                 summary.errors.append(item)
                 _advance(progress, 1)
                 continue
