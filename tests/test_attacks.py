@@ -406,6 +406,16 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        if self.path == "/slow-headers":
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(200):  # headers that never end
+                    self.wfile.write(b"X-Slow: 1\r\n")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+            return
         if self.path == "/ftp":
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1/file.html")
@@ -439,6 +449,10 @@ def test_fetch_stops_a_trickling_server_at_its_deadline_and_refuses_other_scheme
     started = time.perf_counter()
     with pytest.raises(FetchError, match=r"took more than 2 s to arrive"):
         fetch_page(hostile_server + "/slow", tmp_path, timeout=5, deadline=2)
+    assert time.perf_counter() - started < 6
+    started = time.perf_counter()
+    with pytest.raises(FetchError, match=r"took more than 2 s to arrive"):
+        fetch_page(hostile_server + "/slow-headers", tmp_path, timeout=5, deadline=2)
     assert time.perf_counter() - started < 6
     with pytest.raises(FetchError, match=r"redirected to ftp://127\.0\.0\.1/file\.html, which is not a web address"):
         fetch_page(hostile_server + "/ftp", tmp_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -43,6 +44,32 @@ def file_name(url: str) -> str:
     return stem if stem.lower().endswith((".html", ".htm")) else stem + ".html"
 
 
+def _download(url: str, timeout: float, deadline: float, max_bytes: int, outcome: list) -> None:
+    """``outcome`` gets ``(bytes, status, final address, content type)`` or the FetchError."""
+    request = urllib.request.Request(url, headers={"User-Agent": "translation-workbench"})
+    opener = urllib.request.build_opener(_WebOnly)
+    started = time.monotonic()
+    try:
+        with opener.open(request, timeout=min(timeout, deadline)) as response:
+            chunks, size = [], 0
+            while chunk := response.read1(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"is larger than {max_bytes // 1_000_000} MB; save it by hand if you need it")
+                if time.monotonic() - started > deadline:
+                    raise FetchError(f"took more than {deadline:.0f} s to arrive; stopped (a slow or stalling server)")
+            outcome.append((b"".join(chunks), response.status, response.geturl(), response.headers.get("Content-Type", "")))
+    except FetchError as error:
+        outcome.append(error)
+    except urllib.error.HTTPError as error:
+        outcome.append(FetchError(f"the server answered {error.code} {error.reason}"))
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        outcome.append(FetchError(f"cannot be fetched ({getattr(error, 'reason', error)}); are you offline?"))
+    except Exception as error:  # http.client's protocol errors (a broken status line, too many headers …)
+        outcome.append(FetchError(f"cannot be fetched: the server's answer is not HTTP ({type(error).__name__}: {error})"))
+
+
 class _WebOnly(urllib.request.HTTPRedirectHandler):
     """Follows redirects only to http and https: a page may not send the workbench to
     ``ftp://`` or ``file://``."""
@@ -60,27 +87,17 @@ def fetch_page(url: str, folder: Path, timeout: float = 30.0, deadline: float = 
     too large, too slow)."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise FetchError(f"not a web address (http or https): {url}")
-    request = urllib.request.Request(url, headers={"User-Agent": "translation-workbench"})
-    opener = urllib.request.build_opener(_WebOnly)
-    started = time.monotonic()
-    try:
-        with opener.open(request, timeout=min(timeout, deadline)) as response:
-            chunks, size = [], 0
-            while chunk := response.read1(65536) if hasattr(response, "read1") else response.read(65536):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(f"is larger than {max_bytes // 1_000_000} MB; save it by hand if you need it")
-                if time.monotonic() - started > deadline:
-                    raise FetchError(f"took more than {deadline:.0f} s to arrive; stopped (a slow or stalling server)")
-            data = b"".join(chunks)
-            status, final, content_type = response.status, response.geturl(), response.headers.get("Content-Type", "")
-    except FetchError:
-        raise
-    except urllib.error.HTTPError as error:
-        raise FetchError(f"the server answered {error.code} {error.reason}") from None
-    except (urllib.error.URLError, OSError) as error:
-        raise FetchError(f"cannot be fetched ({getattr(error, 'reason', error)}); are you offline?") from None
+    outcome: list = []
+    # The download runs on its own thread, so the deadline holds even while a server trickles
+    # its headers (a read that returns a byte at a time never times out by itself).
+    worker = threading.Thread(target=_download, args=(url, timeout, deadline, max_bytes, outcome), name="workbench-fetch", daemon=True)
+    worker.start()
+    worker.join(deadline + 1.0)
+    if not outcome:
+        raise FetchError(f"took more than {deadline:.0f} s to arrive; stopped (a slow or stalling server)")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    data, status, final, content_type = outcome[0]
     if urllib.parse.urlsplit(final).scheme not in ("http", "https"):
         raise FetchError(f"ended at {final}, which is not a web address (http or https)")
     if content_type and "html" not in content_type.lower():
