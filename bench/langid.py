@@ -213,7 +213,7 @@ def english_alignment_text() -> tuple[list[str], int]:
 def corpus_documents() -> list[tuple[str, str, list[tuple[int, int, str]]]]:
     """The sample corpus with its foreign stretches marked by hand (corpus_foreign.json):
     (name, text, [(start, end, lang)]). Everything else in it is English."""
-    from workbench.core.document import read_document
+    from workbench.formats.inputs import read_document
 
     marked = json.loads((DATA / "corpus_foreign.json").read_text(encoding="utf-8"))
     documents = []

@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 def build(folder: Path, segments: int) -> None:
     import hashlib
 
-    from workbench.store.files import MachineTranslation, SegmentRecord, TranslationFile, save
+    from workbench.formats.rendering import write_renderings
+    from workbench.store.files import MachineTranslation, SegmentRecord, TranslationFile, dumps, translation_path, write_atomically
 
     corpus, translations = folder / "corpus", folder / "translations"
     corpus.mkdir()
@@ -54,13 +55,17 @@ def build(folder: Path, segments: int) -> None:
     text = "\n\n".join(lines) + "\n"
     (corpus / "big.txt").write_text(text, encoding="utf-8")
     translation = TranslationFile("big", str(corpus / "big.txt"), hashlib.sha256(text.encode()).hexdigest(), "utf-8", tuple(records))
-    save(translations, translation, text)
+    write_atomically(translation_path(translations, "big"), dumps(translation))
+    write_renderings(translations, "big", text=text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="A smoke run: 200 segments.")
     args = parser.parse_args()
+    if args.quick:
+        args.segments = 200
     import os
 
     from streamlit.testing.v1 import AppTest

@@ -596,7 +596,7 @@ def test_xliff_of_another_namespace_is_refused(translated, tmp_path):
 
 
 def test_utf8_with_three_stray_bytes_beside_three_letters_stays_utf8():
-    from workbench.core.document import decode
+    from workbench.formats.decoding import decode
 
     data = "Grüße aus München".encode() + " schön".encode("latin-1") + " Straße".encode() + " für".encode("latin-1") + " Bär".encode("latin-1")
     decoded = decode(data, "letter.txt")

@@ -4,8 +4,9 @@ import codecs
 
 import pytest
 
-from workbench.core.document import LOW_ENCODING_CONFIDENCE, decode, decode_as, decode_bytes, document_id, iter_input_files, read_document
 from workbench.core.errors import InputError
+from workbench.formats.decoding import LOW_ENCODING_CONFIDENCE, decode, decode_as, decode_bytes
+from workbench.formats.inputs import document_id, iter_input_files, read_document
 
 ARABIC = "البحر الأبيض: الحوض الجديد للثورة العالمية. لا بديل عن إسقاط الأسد والثورة مستمرة حتى النصر."
 TURKISH = "Akdeniz: Dünya devriminin yeni havzası! Işçi sınıfı ve ezilenler, ağır koşullarda örgütleniyor."

@@ -8,7 +8,8 @@ from builders.toy import to_toyish
 from workbench.review.workspace import ConflictError, ReviewError, Workspace
 from workbench.store.files import StoreError, load
 from workbench.store.workflow import TransitionError
-from workbench.translate.run import RecordTranslator, TranslateSettings, translate_corpus
+from workbench.translate.record import RecordTranslator
+from workbench.translate.run import TranslateSettings, translate_corpus
 
 LINES = ["the workers want bread", "solidarity with all comrades", "our children need a new school"]
 

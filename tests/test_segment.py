@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
-from workbench.core.document import read_document
+from workbench.formats.inputs import read_document
 from workbench.split import langid
 from workbench.split.segment import Segmenter, SegmenterConfig, _max_runs, language_words, split_sentences
 

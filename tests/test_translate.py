@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from builders.toy import to_toyish
-from workbench.store.files import load, loads, render_english
+from workbench.formats.rendering import render_english
+from workbench.store.files import load, loads
 from workbench.translate.engine import DecodingOptions
 from workbench.translate.run import TranslateSettings, translate_corpus
 

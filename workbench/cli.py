@@ -65,8 +65,8 @@ def _segmenter(settings, workers: int = 1):
 def _read_inputs(paths: list[str], settings=None):
     """Yield ``(Document | None, error message | None)`` per input; stdin for ``-``. Any
     failure to read one file is that file's error line: the others are still read."""
-    from workbench.core.document import document_from_bytes, iter_input_files, read_document
     from workbench.core.limits import DEFAULT_LIMITS
+    from workbench.formats.inputs import document_from_bytes, iter_input_files, read_document
 
     limits = settings.limits if settings is not None else DEFAULT_LIMITS
     follow_links = settings.follow_links if settings is not None else False
@@ -552,7 +552,7 @@ def align(
 ) -> None:
     """Align a document with its existing English translation, sentence by sentence."""
     from workbench.align.bitext import align_files, main_language, save_bitext
-    from workbench.core.document import read_document
+    from workbench.formats.inputs import read_document
 
     settings = _settings(translations=out, device=device, models_dir=models_dir)
     out = settings.translations
@@ -560,7 +560,8 @@ def align(
     translate_function, model_id = None, None
     if not no_mt:
         from workbench.core import languages
-        from workbench.translate.run import RecordTranslator, TranslateSettings
+        from workbench.translate.record import RecordTranslator
+        from workbench.translate.run import TranslateSettings
 
         lang = main_language(read_document(source), _segmenter(settings)) if src_lang == "auto" else languages.normalize(src_lang)
         translator = RecordTranslator(

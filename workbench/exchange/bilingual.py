@@ -17,8 +17,9 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.core.errors import WorkbenchError
-from workbench.review.workspace import ReviewError, Workspace
+from workbench.formats.rendering import write_renderings
 from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
+from workbench.store.folder import TranslationsFolder, UnknownDocument
 from workbench.store.workflow import Status, imported, shown_text
 
 FORMATS = ("tmx", "xliff", "tsv", "jsonl")
@@ -54,7 +55,7 @@ class ImportReport:
     unknown: list[str] = field(default_factory=list)
 
 
-def documents_for_export(workspace: Workspace, doc_ids: list[str] | None, problems: list[str] | None = None) -> list[TranslationFile]:
+def documents_for_export(workspace: TranslationsFolder, doc_ids: list[str] | None, problems: list[str] | None = None) -> list[TranslationFile]:
     """The translations files to export (default: all). One that cannot be read is named in
     ``problems`` and left out, so one broken file never stops an export; without
     ``problems`` its error is raised."""
@@ -98,7 +99,7 @@ def _provenance(record: SegmentRecord) -> str:
 
 
 def export(
-    workspace: Workspace, fmt: str, doc_ids: list[str] | None = None, include_machine: bool = False, problems: list[str] | None = None
+    workspace: TranslationsFolder, fmt: str, doc_ids: list[str] | None = None, include_machine: bool = False, problems: list[str] | None = None
 ) -> bytes:
     """Serialise documents (default: all) in ``fmt``. TMX carries human-confirmed units only
     unless ``include_machine``. Documents that cannot be read go to ``problems`` (see
@@ -453,7 +454,7 @@ def _checked_item(where: str, document, segment, source, target, status, revisio
     return _Incoming(text_or_none("document", document), text_or_none("segment", segment), source, target, status, revision)
 
 
-def import_file(workspace: Workspace, path: Path) -> ImportReport:
+def import_file(workspace: TranslationsFolder, path: Path) -> ImportReport:
     """Bring corrections from an XLIFF or TMX file back into ``translations/``.
 
     A unit whose segment still has the revision it was exported at updates the correction
@@ -479,7 +480,7 @@ def import_file(workspace: Workspace, path: Path) -> ImportReport:
     return apply_items(workspace, items)
 
 
-def apply_items(workspace: Workspace, items: list[_Incoming]) -> ImportReport:
+def apply_items(workspace: TranslationsFolder, items: list[_Incoming]) -> ImportReport:
     """Apply import items: one ``store.edit`` transaction per document, state rules from
     workbench.store.workflow (``imported``). Units without ids match segments by source text and
     only fill segments without a correction."""
@@ -508,7 +509,7 @@ def apply_items(workspace: Workspace, items: list[_Incoming]) -> ImportReport:
     return report
 
 
-def _index_by_source(workspace: Workspace) -> dict[str, list[tuple[str, SegmentRecord]]]:
+def _index_by_source(workspace: TranslationsFolder) -> dict[str, list[tuple[str, SegmentRecord]]]:
     index: dict[str, list[tuple[str, SegmentRecord]]] = {}
     for doc_id, translation in readable_files(workspace.translations):
         for record in translation.segments:
@@ -517,10 +518,10 @@ def _index_by_source(workspace: Workspace) -> dict[str, list[tuple[str, SegmentR
     return index
 
 
-def _apply_document(workspace: Workspace, document_id: str, items: list[_Incoming], report: ImportReport) -> None:
+def _apply_document(workspace: TranslationsFolder, document_id: str, items: list[_Incoming], report: ImportReport) -> None:
     try:
         workspace.path_of(document_id)
-    except ReviewError:
+    except UnknownDocument:
         report.unknown.extend(f"{document_id}#{item.segment_id}" for item in items)
         return
     lines: list[tuple[str, str]] = []  # (kind, text), reported once the transaction is done
@@ -561,7 +562,8 @@ def _apply_document(workspace: Workspace, document_id: str, items: list[_Incomin
         return replace(current, segments=tuple(segments)) if segments != list(current.segments) else current
 
     try:
-        edit(workspace.translations, document_id, change, corpus=workspace.corpus)
+        edit(workspace.translations, document_id, change)
+        write_renderings(workspace.translations, document_id, corpus=workspace.corpus)
     except (WorkbenchError, OSError) as error:
         report.conflicts.extend(f"{document_id}#{item.segment_id}: not imported: {error}" for item in items)
         return

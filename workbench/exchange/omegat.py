@@ -32,8 +32,8 @@ from workbench.exchange.bilingual import (
     tmx_units,
     write_tmx,
 )
-from workbench.review.workspace import Workspace
 from workbench.store.files import StoreError, TranslationFile, inside, write_atomically
+from workbench.store.folder import TranslationsFolder
 from workbench.store.workflow import shown_text
 
 TARGET = "en"
@@ -91,7 +91,7 @@ class ExportedProject:
 
 
 def export_projects(
-    workspace: Workspace, out_dir: Path, doc_ids: list[str] | None = None, problems: list[str] | None = None
+    workspace: TranslationsFolder, out_dir: Path, doc_ids: list[str] | None = None, problems: list[str] | None = None
 ) -> list[ExportedProject]:
     """Write one OmegaT project per source language under ``out_dir``; every path is checked
     to stay inside it. Documents that cannot be read go to ``problems``. Raises
@@ -163,7 +163,7 @@ def is_project(path: Path) -> bool:
     return path.is_dir() and (path / "omegat.project").is_file()
 
 
-def import_project(workspace: Workspace, path: Path) -> ImportReport:
+def import_project(workspace: TranslationsFolder, path: Path) -> ImportReport:
     """Bring an OmegaT project's work (or one TMX file OmegaT wrote) back into the workspace.
 
     Raises ExchangeError naming the file when it cannot be read.

@@ -100,7 +100,7 @@ def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEF
         raise InputError(
             path, f"is {megabytes(len(data))}, more than the {megabytes(limits.max_input_bytes)} the workbench reads (setting max_input_mb)"
         )
-    if fmt in _ARCHIVES:
+    if fmt in ARCHIVES:
         check_archive(data, path, limits)
     try:
         blocks, encoding, confidence, warnings = _READERS[fmt](data, path, limits)
@@ -123,7 +123,7 @@ def large_file_warning(path: str, size: int) -> str:
 
 
 # Formats that are zip archives: bounded before any parser sees them.
-_ARCHIVES = frozenset({"docx", "odt"})
+ARCHIVES = frozenset({"docx", "odt"})
 
 
 def check_archive(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -178,7 +178,7 @@ def _hidden(element) -> bool:
 def _html_tree(data: bytes, path: str):
     import lxml.html
 
-    from workbench.core.document import decode
+    from workbench.formats.decoding import decode
 
     decoded = decode(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", decoded.text)  # lxml refuses str with an encoding declaration
@@ -546,7 +546,7 @@ def _read_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     return blocks, "pdf", 1.0, ()
 
 
-def _render_pdf(data: bytes, path: str, english: list[str | None], originals: list[str]) -> bytes:
+def render_pdf(data: bytes, path: str, english: list[str | None], originals: list[str]) -> bytes:
     import html
 
     paragraphs = "\n".join(f"<p>{html.escape(text if text is not None else original)}</p>" for text, original in zip(english, originals))
@@ -582,7 +582,7 @@ def _cues(text: str, fmt: str) -> list[tuple[int, int, list[str]]]:
 
 
 def _read_subtitles(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
-    from workbench.core.document import decode
+    from workbench.formats.decoding import decode
 
     decoded = decode(data, path)
     fmt = format_of(path)
@@ -596,7 +596,7 @@ def _read_subtitles(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
 
 
 def _render_subtitles(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
-    from workbench.core.document import decode
+    from workbench.formats.decoding import decode
 
     text = decode(data, path).text
     lines = text.splitlines(keepends=True)
@@ -610,6 +610,18 @@ def _render_subtitles(data: bytes, path: str, english_of: Callable[[list[list[st
     return "".join(lines).encode("utf-8")
 
 
+def joined_blocks(blocks: list[list[str]]) -> tuple[str, list[tuple[int, int]]]:
+    """The text a reader makes of ``blocks`` (pieces collapsed, blocks joined) and their spans."""
+    return _join([_collapse(pieces) for pieces in blocks])
+
+
+def render(fmt: str, data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]], keep_active_content: bool) -> bytes:
+    """The rendering of a file in ``fmt`` with each block's English from ``english_of``."""
+    if fmt == "html":
+        return _render_html(data, path, english_of, keep_active_content)
+    return _RENDERERS[fmt](data, path, english_of)
+
+
 _READERS = {"html": _read_html, "docx": _read_docx, "odt": _read_odt, "pdf": _read_pdf, "srt": _read_subtitles, "vtt": _read_subtitles}
 _RENDERERS = {"html": _render_html, "docx": _render_docx, "odt": _render_odt, "srt": _render_subtitles, "vtt": _render_subtitles}
 
@@ -617,61 +629,3 @@ _RENDERERS = {"html": _render_html, "docx": _render_docx, "odt": _render_odt, "s
 # -- renderings -------------------------------------------------------------------------------
 
 
-def block_english(text: str, blocks: list[tuple[int, int]], records) -> list[str | None]:
-    """Per block, its English (None where it would not change), from the segments' best text."""
-    from workbench.store.files import render_english
-
-    result: list[str | None] = []
-    ordered = sorted(records, key=lambda r: r.start)
-    position = 0
-    for start, end in blocks:
-        inside = []
-        while position < len(ordered) and ordered[position].end <= end:
-            if ordered[position].start >= start:
-                inside.append(ordered[position])
-            position += 1
-        shifted = [_shift(record, -start) for record in inside]
-        original = text[start:end]
-        english = render_english(original, shifted)
-        result.append(None if english == original else english)
-    return result
-
-
-def _shift(record, by: int):
-    from dataclasses import replace
-
-    return replace(record, start=record.start + by, end=record.end + by)
-
-
-def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_active_content: bool = False) -> dict[str, bytes]:
-    """``{suffix: bytes}`` of the renderings of a document in ``fmt`` beyond its ``.en.txt``,
-    from the original file's bytes and the segments. An HTML rendering is inert (no scripts,
-    handlers or ``javascript:`` links) unless ``keep_active_content``. Raises InputError for
-    a file that no longer parses."""
-    if fmt == "markdown":
-        from workbench.store.files import render_english
-
-        return {".en.md": render_english(text, records).encode("utf-8")}
-    if fmt == "pdf":
-        extracted = extract(data, path, fmt)
-        english = block_english(extracted.text, extracted.blocks, records)
-        originals = [extracted.text[a:b] for a, b in extracted.blocks]
-        return {".en.html": _render_pdf(data, path, english, originals)}
-
-    def english_of(blocks: list[list[str]]) -> list[str | None]:
-        """The blocks' English, from the same parse the rendering writes into."""
-        text, spans = _join([_collapse(pieces) for pieces in blocks])
-        return block_english(text, spans, records)
-
-    if fmt in _ARCHIVES:
-        check_archive(data, path)
-    try:
-        if fmt == "html":
-            return {".en.html": _render_html(data, path, english_of, keep_active_content)}
-        return {RENDERINGS[fmt][0]: _RENDERERS[fmt](data, path, english_of)}
-    except InputError:
-        raise
-    except RecursionError:
-        raise InputError(path, "is nested too deeply to write its rendering") from None
-    except Exception as error:  # a parser's or writer's own failure on a hostile or broken file
-        raise InputError(path, f"its {fmt} rendering cannot be written: {type(error).__name__}: {error}") from None

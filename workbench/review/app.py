@@ -12,7 +12,8 @@ import streamlit as st
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
-from workbench.review.workspace import ConflictError, OpenDocument, Workspace, attention_order, is_flagged, is_low_confidence
+from workbench.review.overview import attention_order, is_flagged, is_low_confidence
+from workbench.review.workspace import ConflictError, OpenDocument, Workspace
 from workbench.store.files import SOURCE, SegmentRecord, StoreError
 from workbench.store.workflow import LABELS
 from workbench.store.workflow import SETTABLE as SETTABLE_STATUSES
@@ -44,7 +45,8 @@ def app_settings():
 @st.cache_resource
 def translator(translations: str):
     """The engine stays loaded across reruns and sessions."""
-    from workbench.translate.run import RecordTranslator, TranslateSettings
+    from workbench.translate.record import RecordTranslator
+    from workbench.translate.run import TranslateSettings
 
     settings = app_settings()
     return RecordTranslator(

@@ -11,32 +11,26 @@ fills machine output.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
+from workbench.formats.rendering import render_english, source_text, write_renderings
+from workbench.review.overview import DocumentSummary, SearchHit, search, summaries
 from workbench.store.files import (
     SOURCE,
     HistoryEntry,
     SegmentRecord,
-    StoreError,
     TranslationFile,
-    document_ids,
     edit,
     load,
     now,
-    readable_files,
-    render_english,
     segment_id,
-    source_text,
-    translation_path,
 )
+from workbench.store.folder import TranslationsFolder, UnknownDocument
 from workbench.store.workflow import Status, after_edit, check_move
-
-LOW_CONFIDENCE = 0.5
 
 
 class ReviewError(WorkbenchError):
@@ -57,27 +51,6 @@ class ConflictError(ReviewError):
 
 
 @dataclass(frozen=True)
-class DocumentSummary:
-    id: str
-    path: str
-    segments: int
-    counts: dict[str, int]
-    languages: tuple[str, ...]
-    flagged: int
-    low_confidence: int
-    missing_models: int
-    error: str = ""
-
-    @property
-    def to_review(self) -> int:
-        return sum(count for status, count in self.counts.items() if status != SOURCE)
-
-    @property
-    def done(self) -> int:
-        return self.counts.get("approved", 0) + self.counts.get("rejected", 0)
-
-
-@dataclass(frozen=True)
 class OpenDocument:
     translation: TranslationFile
     text: str | None  # the source text, None when the source file is missing or changed
@@ -89,80 +62,22 @@ class OpenDocument:
         return render_english(self.text, self.translation.segments)
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    document_id: str
-    segment_id: str
-    field: str  # "source", "machine" or "correction"
-    snippet: str
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def is_flagged(record: SegmentRecord) -> bool:
-    return record.machine is not None and bool(record.machine.flags)
-
-
-def is_low_confidence(record: SegmentRecord) -> bool:
-    return record.machine is not None and record.machine.confidence < LOW_CONFIDENCE
-
-
-def attention_order(record: SegmentRecord) -> tuple:
-    """Sort key: flagged first, then lowest confidence, then untouched before reviewed."""
-    confidence = record.machine.confidence if record.machine else 0.0
-    return (not is_flagged(record), confidence, record.start)
-
-
-class Workspace:
-    """``corpus/`` and ``translations/``. Document ids come from the browser: every id is
-    checked to name a translations file inside ``translations/``."""
-
-    def __init__(self, corpus: Path, translations: Path) -> None:
-        self.corpus = corpus
-        self.translations = translations
-
-    # -- finding documents ---------------------------------------------------------------
-
-    def document_ids(self) -> list[str]:
-        return document_ids(self.translations)
+class Workspace(TranslationsFolder):
+    """The review actions on a workspace's documents (``corpus/`` and ``translations/``).
+    Document ids come from the browser: every id is checked to name a translations file
+    inside ``translations/``."""
 
     def path_of(self, doc_id: str) -> Path:
-        """The translations file of ``doc_id``. Raises ReviewError for ids reaching outside."""
+        """The translations file of ``doc_id``. Raises ReviewError for an unknown id or one
+        reaching outside."""
         try:
-            path = translation_path(self.translations, doc_id)
-        except StoreError as error:
+            return super().path_of(doc_id)
+        except UnknownDocument as error:
             raise ReviewError(str(error)) from None
-        root = self.translations.resolve()
-        if not path.resolve().is_relative_to(root) or doc_id not in self.document_ids():
-            raise ReviewError(f"no document {doc_id!r} in {self.translations}")
-        return path
 
     def summaries(self) -> list[DocumentSummary]:
-        summaries = []
-        for doc_id in self.document_ids():
-            try:
-                translation = load(translation_path(self.translations, doc_id))
-            except StoreError as error:
-                summaries.append(DocumentSummary(doc_id, "", 0, {}, (), 0, 0, 0, error=str(error)))
-                continue
-            counts: dict[str, int] = {}
-            for record in translation.segments:
-                counts[record.status] = counts.get(record.status, 0) + 1
-            summaries.append(
-                DocumentSummary(
-                    id=doc_id,
-                    path=translation.path,
-                    segments=len(translation.segments),
-                    counts=counts,
-                    languages=tuple(sorted({r.lang for r in translation.segments if r.status != SOURCE})),
-                    flagged=sum(is_flagged(r) for r in translation.segments),
-                    low_confidence=sum(is_low_confidence(r) for r in translation.segments),
-                    missing_models=sum(1 for r in translation.segments if r.machine is None and r.note.startswith("no model")),
-                )
-            )
-        return summaries
+        return summaries(self)
+
 
     def open(self, doc_id: str) -> OpenDocument:
         """Load a document. Raises ReviewError (unknown id) or StoreError (broken file)."""
@@ -174,28 +89,8 @@ class Workspace:
         return source_text(translation, self.corpus)
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        """Case-insensitive search across sources, machine translations and corrections."""
-        needle = _fold(query.strip())
-        if not needle:
-            return []
-        hits = []
-        for doc_id, translation in readable_files(self.translations):
-            for record in translation.segments:
-                for field_name, value in (
-                    ("source", record.source),
-                    ("machine", record.machine.text if record.machine else ""),
-                    ("correction", record.correction),
-                ):
-                    position = _fold(value).find(needle)
-                    if position >= 0:
-                        start = max(0, position - 40)
-                        hits.append(SearchHit(doc_id, record.id, field_name, value[start : position + len(needle) + 40]))
-                        break
-                if len(hits) >= limit:
-                    return hits
-        return hits
+        return search(self, query, limit)
 
-    # -- changing a document --------------------------------------------------------------
 
     def _transaction(self, doc_id: str, change: Callable[[TranslationFile, str | None], tuple[list[SegmentRecord], object]]):
         """Apply ``change(current file, source text)`` → ``(segments, result)`` in one
@@ -211,7 +106,8 @@ class Workspace:
             outcome.append(result)
             return replace(current, segments=tuple(segments)) if list(segments) != list(current.segments) else current
 
-        edit(self.translations, doc_id, apply, corpus=self.corpus)
+        edit(self.translations, doc_id, apply)
+        write_renderings(self.translations, doc_id, corpus=self.corpus)
         return outcome[0]
 
     @staticmethod

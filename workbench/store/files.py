@@ -112,7 +112,7 @@ def segment_id(source: str, lang: str, taken: set[str]) -> str:
 # -- paths --------------------------------------------------------------------------------
 
 
-def _safe_relative(doc_id: str) -> Path:
+def safe_relative(doc_id: str) -> Path:
     relative = Path(doc_id)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise StoreError(f"document id {doc_id!r} would reach outside the translations folder")
@@ -129,11 +129,11 @@ def inside(folder: Path, relative: str) -> Path:
 
 
 def translation_path(out_dir: Path, doc_id: str) -> Path:
-    return out_dir / _safe_relative(doc_id).parent / (_safe_relative(doc_id).name + ".json")
+    return out_dir / safe_relative(doc_id).parent / (safe_relative(doc_id).name + ".json")
 
 
 def rendering_path(out_dir: Path, doc_id: str) -> Path:
-    return out_dir / _safe_relative(doc_id).parent / (_safe_relative(doc_id).name + ".en.txt")
+    return out_dir / safe_relative(doc_id).parent / (safe_relative(doc_id).name + ".en.txt")
 
 
 # -- (de)serialisation ---------------------------------------------------------------------
@@ -377,7 +377,7 @@ def locked(out_dir: Path, doc_id: str) -> Iterator[None]:
     """Hold a document's lock across processes and threads. Lock files live in
     ``.cache/locks/`` (one per document, never in the way: removing a lock file another
     process may hold would break the lock, so they stay there)."""
-    lock_path = workbench_folder(out_dir) / "locks" / f"{_safe_relative(doc_id).as_posix()}.lock"
+    lock_path = workbench_folder(out_dir) / "locks" / f"{safe_relative(doc_id).as_posix()}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with lock_path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -390,24 +390,14 @@ def locked(out_dir: Path, doc_id: str) -> Iterator[None]:
 Change = Callable[[TranslationFile | None], TranslationFile | None]
 
 
-def edit(
-    out_dir: Path,
-    doc_id: str,
-    change: Change,
-    *,
-    text: str | None = None,
-    corpus: Path | None = None,
-    keep_active_content: bool = False,
-) -> TranslationFile | None:
+def edit(out_dir: Path, doc_id: str, change: Change) -> TranslationFile | None:
     """The one way to change a translations file: a transaction per document.
 
     Takes the document's lock, reads the *current* file (None when there is none), applies
-    ``change`` to it, and writes the result atomically with its English rendering. ``change``
-    returns the new file, or the file it was given (or None) to change nothing. Every writer
-    (a translation run, the review app, import, align) goes through here, so none writes back a
-    stale copy. The rendering needs the source text: ``text``, else the file named in the
-    translations file (or found in ``corpus``) when its checksum still matches; without it
-    only the JSON is written and the rendering waits for the next run.
+    ``change`` to it, and writes the result atomically. ``change`` returns the new file, or
+    the file it was given (or None) to change nothing. Every writer (a translation run, the
+    review app, import, align) goes through here, so none writes back a stale copy. The
+    English renderings are the caller's next step (``formats.rendering.write_renderings``).
 
     Returns the file as it is on disk afterwards. Raises StoreError when the current file
     cannot be read (it is left untouched) and OSError when it cannot be written.
@@ -418,98 +408,14 @@ def edit(
         updated = change(current)
         if updated is None or updated is current:
             return current
-        previous = _read_if_exists(json_path)
+        previous = read_if_exists(json_path)
         if previous is None or dumps(replace(updated, updated=_updated_of(previous))) != previous:
             updated = replace(updated, updated=now())
             write_atomically(json_path, dumps(updated))
-        # The source file is read once: for its text when not given, for the renderings in
-        # its own format (they need the original bytes).
-        found, data = None, None
-        if text is None or updated.format != "text":
-            found, data, _ = _source_file(updated, corpus)
-        if text is None and data is not None:
-            text, _ = _decoded(updated, found, data)
-        if text is not None:
-            english = render_english(text, updated.segments)
-            english_path = rendering_path(out_dir, doc_id)
-            if _read_if_exists(english_path) != english:
-                write_atomically(english_path, english)
-            if updated.format != "text" and data is not None:
-                _write_format_renderings(out_dir, doc_id, updated, text, found, data, keep_active_content)
         return updated
 
 
-def _write_format_renderings(
-    out_dir: Path, doc_id: str, translation: TranslationFile, text: str, source: Path, data: bytes, keep_active_content: bool = False
-) -> None:
-    """The renderings in the source's own format (``.en.html``, ``.en.docx`` …) from the
-    original file's bytes; a file that no longer parses leaves them for the next run."""
-    from workbench.core.errors import InputError
-    from workbench.formats import readers as formats
-
-    try:
-        renderings = formats.rendering(
-            translation.format, data, str(source), text, translation.segments, keep_active_content=keep_active_content
-        )
-    except InputError:
-        return
-    names = formats.rendering_names(str(_safe_relative(doc_id).as_posix()), translation.format)
-    for suffix, content in renderings.items():
-        target = out_dir / names[suffix]
-        try:
-            if target.read_bytes() == content:
-                continue
-        except OSError:
-            pass
-        write_atomically(target, content)
-
-
-def source_text(translation: TranslationFile, corpus: Path | None = None) -> tuple[str | None, str]:
-    """The document's source text, decoded (or extracted) as when it was translated, or
-    ``(None, why not)``; where it is looked for: ``_source_file``."""
-    found, data, problem = _source_file(translation, corpus)
-    return (None, problem) if data is None else _decoded(translation, found, data)
-
-
-def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tuple[Path | None, bytes | None, str]:
-    """``(path, bytes, "")`` of the document's source file, or ``(None, None, why not)``.
-
-    Looks at the recorded path, then ``corpus/<name>``, ``corpus/<id>`` and
-    ``corpus/<id><suffix>``; a file whose checksum changed is not the source any more.
-    """
-    recorded = Path(translation.path)
-    candidates = [recorded]
-    if corpus is not None:
-        candidates += [corpus / recorded.name, corpus / translation.document_id, corpus / (translation.document_id + recorded.suffix)]
-    for candidate in candidates:
-        try:
-            data = candidate.read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() != translation.sha256:
-            return None, None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
-        return candidate, data, ""
-    return None, None, f"the source file {translation.path} is missing"
-
-
-def _decoded(translation: TranslationFile, source: Path, data: bytes) -> tuple[str | None, str]:
-    from workbench.core.document import decode_as
-
-    if translation.format not in ("text", "markdown"):
-        from workbench.core.errors import InputError
-        from workbench.formats import readers as formats
-
-        try:
-            return formats.extract(data, str(source), translation.format).text, ""
-        except InputError as error:
-            return None, str(error)
-    try:
-        return decode_as(data, translation.encoding), ""
-    except LookupError as error:
-        return None, f"the source file {source} cannot be decoded as {translation.encoding}: {error}"
-
-
-def _read_if_exists(path: Path) -> str | None:
+def read_if_exists(path: Path) -> str | None:
     try:
         return path.read_bytes().decode("utf-8")  # no newline translation: CRLF stays CRLF
     except (OSError, UnicodeDecodeError):
@@ -523,15 +429,3 @@ def _updated_of(text: str) -> str:
         return ""
 
 
-def render_english(text: str, segments: tuple[SegmentRecord, ...] | list[SegmentRecord]) -> str:
-    """The document with every segment replaced by its best English; layout kept as it is."""
-    parts = []
-    cursor = 0
-    for record in sorted(segments, key=lambda r: r.start):
-        if record.start < cursor:
-            continue
-        parts.append(text[cursor : record.start])
-        parts.append(record.best_text())
-        cursor = record.end
-    parts.append(text[cursor:])
-    return "".join(parts)

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from workbench.core.document import Document, document_id, full_document_id, iter_input_files, read_document
+from workbench.core.document import Document
 from workbench.core.errors import InputError, Interrupted, WorkbenchError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
+from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document
+from workbench.formats.rendering import write_renderings
 from workbench.split.langid import detection_text
 from workbench.split.segment import Segmenter, segment_known_language
 from workbench.store.files import (
@@ -543,13 +545,8 @@ def _write(window: list[_Job], settings: TranslateSettings, summary: RunSummary,
         summary.warnings.extend(job.document.warnings)
         report: list[str] = []
         try:
-            written = edit(
-                settings.out_dir,
-                job.document.id,
-                lambda current, job=job, report=report: _merged(current, job, report),
-                text=job.document.text,
-                keep_active_content=settings.keep_active_content,
-            )
+            written = edit(settings.out_dir, job.document.id, lambda current, job=job, report=report: _merged(current, job, report))
+            write_renderings(settings.out_dir, job.document.id, text=job.document.text, keep_active_content=settings.keep_active_content)
         except StoreError as error:
             summary.errors.append(f"{error} (left untouched; fix or move it, then re-run)")
             _advance(progress, 1)
@@ -604,39 +601,3 @@ def _merged(current: TranslationFile | None, job: _Job, report: list[str]) -> Tr
     )
 
 
-def retranslate_record(translator: Translator, record: SegmentRecord) -> SegmentRecord:
-    """A fresh machine translation of one segment (the review app's re-translate, relabel,
-    split and merge); corrections and review status stay. A missing model leaves a note."""
-    if record.status == SOURCE or record.lang == "und":
-        return record
-    if translator.expected(record.lang, record.source, use_memory=False) is None:
-        return replace(record, machine=None, note=translator.missing_hint(record.lang))
-    result = translator.translate(record.lang, [record.source], use_memory=False).get(record.source)
-    if result is None:
-        return record
-    return with_machine(replace(record, note="" if record.note.startswith(SYSTEM_NOTES) else record.note), result, now())
-
-
-class RecordTranslator:
-    """``retranslate_record`` over the standard chain without memory: what the review app and
-    ``align`` use, through the same cache and engine as a run."""
-
-    def __init__(self, settings: TranslateSettings, engine: Engine | None = None) -> None:
-        self.settings = settings
-        self.translator = build_translator(
-            settings.cache_file,
-            options=settings.options,
-            threads=settings.threads,
-            engine=engine,
-            models_dir=settings.models_dir,
-            overrides=settings.model_overrides,
-            device=settings.device,
-        )
-
-    def __call__(self, record: SegmentRecord) -> SegmentRecord:
-        return retranslate_record(self.translator, record)
-
-    def sentences(self, lang: str, sentences: list[str]) -> list[str]:
-        """Translate sentences of ``lang`` (align's MT mode); "" where there is no model."""
-        results = self.translator.translate(lang, sentences, use_memory=False)
-        return [results[s].text if s in results else "" for s in sentences]

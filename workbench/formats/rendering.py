@@ -1,0 +1,193 @@
+"""English renderings of a document: its text with every segment replaced by its best English
+(``<doc>.en.txt``), and the same in the source's own format (``.en.html``, ``.en.docx`` …).
+
+Rendering is the caller's step after a ``store.edit`` transaction (``write_renderings``): the
+store keeps translations files and knows nothing of formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from workbench.core.errors import InputError
+from workbench.formats import readers as formats
+from workbench.formats.decoding import decode_as
+from workbench.store.files import (
+    SegmentRecord,
+    StoreError,
+    TranslationFile,
+    load,
+    locked,
+    read_if_exists,
+    rendering_path,
+    safe_relative,
+    translation_path,
+    write_atomically,
+)
+
+
+def _write_format_renderings(
+    out_dir: Path, doc_id: str, translation: TranslationFile, text: str, source: Path, data: bytes, keep_active_content: bool = False
+) -> None:
+    """The renderings in the source's own format (``.en.html``, ``.en.docx`` …) from the
+    original file's bytes; a file that no longer parses leaves them for the next run."""
+    try:
+        renderings = rendering(
+            translation.format, data, str(source), text, translation.segments, keep_active_content=keep_active_content
+        )
+    except InputError:
+        return
+    names = formats.rendering_names(str(safe_relative(doc_id).as_posix()), translation.format)
+    for suffix, content in renderings.items():
+        target = out_dir / names[suffix]
+        try:
+            if target.read_bytes() == content:
+                continue
+        except OSError:
+            pass
+        write_atomically(target, content)
+
+
+def source_text(translation: TranslationFile, corpus: Path | None = None) -> tuple[str | None, str]:
+    """The document's source text, decoded (or extracted) as when it was translated, or
+    ``(None, why not)``; where it is looked for: ``_source_file``."""
+    found, data, problem = _source_file(translation, corpus)
+    return (None, problem) if data is None else _decoded(translation, found, data)
+
+
+def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tuple[Path | None, bytes | None, str]:
+    """``(path, bytes, "")`` of the document's source file, or ``(None, None, why not)``.
+
+    Looks at the recorded path, then ``corpus/<name>``, ``corpus/<id>`` and
+    ``corpus/<id><suffix>``; a file whose checksum changed is not the source any more.
+    """
+    recorded = Path(translation.path)
+    candidates = [recorded]
+    if corpus is not None:
+        candidates += [corpus / recorded.name, corpus / translation.document_id, corpus / (translation.document_id + recorded.suffix)]
+    for candidate in candidates:
+        try:
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() != translation.sha256:
+            return None, None, f"the source file {candidate} changed since it was translated; run `workbench translate` again"
+        return candidate, data, ""
+    return None, None, f"the source file {translation.path} is missing"
+
+
+def _decoded(translation: TranslationFile, source: Path, data: bytes) -> tuple[str | None, str]:
+    if translation.format not in ("text", "markdown"):
+        try:
+            return formats.extract(data, str(source), translation.format).text, ""
+        except InputError as error:
+            return None, str(error)
+    try:
+        return decode_as(data, translation.encoding), ""
+    except LookupError as error:
+        return None, f"the source file {source} cannot be decoded as {translation.encoding}: {error}"
+
+
+def render_english(text: str, segments: tuple[SegmentRecord, ...] | list[SegmentRecord]) -> str:
+    """The document with every segment replaced by its best English; layout kept as it is."""
+    parts = []
+    cursor = 0
+    for record in sorted(segments, key=lambda r: r.start):
+        if record.start < cursor:
+            continue
+        parts.append(text[cursor : record.start])
+        parts.append(record.best_text())
+        cursor = record.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def block_english(text: str, blocks: list[tuple[int, int]], records) -> list[str | None]:
+    """Per block, its English (None where it would not change), from the segments' best text."""
+    result: list[str | None] = []
+    ordered = sorted(records, key=lambda r: r.start)
+    position = 0
+    for start, end in blocks:
+        inside = []
+        while position < len(ordered) and ordered[position].end <= end:
+            if ordered[position].start >= start:
+                inside.append(ordered[position])
+            position += 1
+        shifted = [_shift(record, -start) for record in inside]
+        original = text[start:end]
+        english = render_english(original, shifted)
+        result.append(None if english == original else english)
+    return result
+
+
+def _shift(record, by: int):
+    return replace(record, start=record.start + by, end=record.end + by)
+
+
+def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_active_content: bool = False) -> dict[str, bytes]:
+    """``{suffix: bytes}`` of the renderings of a document in ``fmt`` beyond its ``.en.txt``,
+    from the original file's bytes and the segments. An HTML rendering is inert (no scripts,
+    handlers or ``javascript:`` links) unless ``keep_active_content``. Raises InputError for
+    a file that no longer parses."""
+    if fmt == "markdown":
+        return {".en.md": render_english(text, records).encode("utf-8")}
+    if fmt == "pdf":
+        extracted = formats.extract(data, path, fmt)
+        english = block_english(extracted.text, extracted.blocks, records)
+        originals = [extracted.text[a:b] for a, b in extracted.blocks]
+        return {".en.html": formats.render_pdf(data, path, english, originals)}
+
+    def english_of(blocks: list[list[str]]) -> list[str | None]:
+        """The blocks' English, from the same parse the rendering writes into."""
+        text, spans = formats.joined_blocks(blocks)
+        return block_english(text, spans, records)
+
+    if fmt in formats.ARCHIVES:
+        formats.check_archive(data, path)
+    try:
+        return {formats.RENDERINGS[fmt][0]: formats.render(fmt, data, path, english_of, keep_active_content)}
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(path, "is nested too deeply to write its rendering") from None
+    except Exception as error:  # a parser's or writer's own failure on a hostile or broken file
+        raise InputError(path, f"its {fmt} rendering cannot be written: {type(error).__name__}: {error}") from None
+
+
+def write_renderings(
+    out_dir: Path, doc_id: str, *, text: str | None = None, corpus: Path | None = None, keep_active_content: bool = False
+) -> TranslationFile | None:
+    """Write the English renderings of a document as its translations file is now.
+
+    The caller's step after ``store.edit``: under the document's lock, the *current* file is
+    read, so whichever writer renders last writes the latest text. The rendering needs the
+    source text: ``text``, else the file named in the translations file (or found in
+    ``corpus``) when its checksum still matches; without it nothing is written and the
+    rendering waits for the next run. Returns the file rendered (None when there is none).
+    Raises StoreError for a file that cannot be read and OSError when a rendering cannot be
+    written (the old rendering is then untouched).
+    """
+    json_path = translation_path(out_dir, doc_id)
+    with locked(out_dir, doc_id):
+        if not json_path.exists():
+            return None
+        current = load(json_path)
+        found, data = None, None
+        if text is None or current.format != "text":
+            found, data, _ = _source_file(current, corpus)
+        if text is None and data is not None:
+            text, _ = _decoded(current, found, data)
+        if text is None:
+            return current
+        english = render_english(text, current.segments)
+        english_path = rendering_path(out_dir, doc_id)
+        if read_if_exists(english_path) != english:
+            write_atomically(english_path, english)
+        if current.format != "text" and data is not None:
+            _write_format_renderings(out_dir, doc_id, current, text, found, data, keep_active_content)
+        return current
+
+
+__all__ = ["StoreError", "block_english", "render_english", "rendering", "source_text", "write_renderings"]

@@ -1,0 +1,110 @@
+"""What a reviewer sees before opening a document: progress per document, what needs
+attention first, and search across the workspace."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from workbench.store.files import SOURCE, SegmentRecord, StoreError, load, readable_files, translation_path
+from workbench.store.folder import TranslationsFolder
+
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: str
+    path: str
+    segments: int
+    counts: dict[str, int]
+    languages: tuple[str, ...]
+    flagged: int
+    low_confidence: int
+    missing_models: int
+    error: str = ""
+
+    @property
+    def to_review(self) -> int:
+        return sum(count for status, count in self.counts.items() if status != SOURCE)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get("approved", 0) + self.counts.get("rejected", 0)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: str
+    segment_id: str
+    field: str  # "source", "machine" or "correction"
+    snippet: str
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def is_flagged(record: SegmentRecord) -> bool:
+    return record.machine is not None and bool(record.machine.flags)
+
+
+def is_low_confidence(record: SegmentRecord) -> bool:
+    return record.machine is not None and record.machine.confidence < LOW_CONFIDENCE
+
+
+def attention_order(record: SegmentRecord) -> tuple:
+    """Sort key: flagged first, then lowest confidence, then untouched before reviewed."""
+    confidence = record.machine.confidence if record.machine else 0.0
+    return (not is_flagged(record), confidence, record.start)
+
+
+def summaries(folder: TranslationsFolder) -> list[DocumentSummary]:
+    """Every document's progress; a broken translations file is a summary with its error."""
+    summaries = []
+    for doc_id in folder.document_ids():
+        try:
+            translation = load(translation_path(folder.translations, doc_id))
+        except StoreError as error:
+            summaries.append(DocumentSummary(doc_id, "", 0, {}, (), 0, 0, 0, error=str(error)))
+            continue
+        counts: dict[str, int] = {}
+        for record in translation.segments:
+            counts[record.status] = counts.get(record.status, 0) + 1
+        summaries.append(
+            DocumentSummary(
+                id=doc_id,
+                path=translation.path,
+                segments=len(translation.segments),
+                counts=counts,
+                languages=tuple(sorted({r.lang for r in translation.segments if r.status != SOURCE})),
+                flagged=sum(is_flagged(r) for r in translation.segments),
+                low_confidence=sum(is_low_confidence(r) for r in translation.segments),
+                missing_models=sum(1 for r in translation.segments if r.machine is None and r.note.startswith("no model")),
+            )
+        )
+    return summaries
+
+def search(folder: TranslationsFolder, query: str, limit: int = 200) -> list[SearchHit]:
+    """Case-insensitive search across sources, machine translations and corrections."""
+    needle = _fold(query.strip())
+    if not needle:
+        return []
+    hits = []
+    for doc_id, translation in readable_files(folder.translations):
+        for record in translation.segments:
+            for field_name, value in (
+                ("source", record.source),
+                ("machine", record.machine.text if record.machine else ""),
+                ("correction", record.correction),
+            ):
+                position = _fold(value).find(needle)
+                if position >= 0:
+                    start = max(0, position - 40)
+                    hits.append(SearchHit(doc_id, record.id, field_name, value[start : position + len(needle) + 40]))
+                    break
+            if len(hits) >= limit:
+                return hits
+    return hits
+
+# -- changing a document --------------------------------------------------------------
