@@ -502,7 +502,18 @@ def test_html_renderings_are_inert_unless_asked(tmp_path, toy_model):
 def test_review_on_an_open_address_warns_and_asks_for_a_token(tmp_path):
     (tmp_path / "translations").mkdir()
     run = subprocess.Popen(
-        [sys.executable, "-m", "workbench.cli", "review", "--address", "0.0.0.0", "--port", "8597", "--translations", str(tmp_path / "translations")],
+        [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "review",
+            "--address",
+            "0.0.0.0",
+            "--port",
+            "8597",
+            "--translations",
+            str(tmp_path / "translations"),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -553,8 +564,12 @@ def test_the_app_shows_nothing_without_its_token(tmp_path, toy_model, monkeypatc
     ("content", "message"),
     [
         pytest.param(b'{"document": "news", "segment": "s1", "source": "x", "target": "\xff"}\n', "line 1: not UTF-8", id="bad-utf8"),
-        pytest.param(b'{"document": "news", "segment": "s1", "source": "x", "target": null}\n', "line 1: target is missing", id="null-target"),
-        pytest.param(b'{"document": "news", "segment": "s1", "source": "x", "target": 7}\n', "line 1: target is not text but 7", id="number"),
+        pytest.param(
+            b'{"document": "news", "segment": "s1", "source": "x", "target": null}\n', "line 1: target is missing", id="null-target"
+        ),
+        pytest.param(
+            b'{"document": "news", "segment": "s1", "source": "x", "target": 7}\n', "line 1: target is not text but 7", id="number"
+        ),
         pytest.param(b'["news", "s1", "x", "y"]\n', "line 1: a workbench JSONL record is an object, not list", id="list"),
         pytest.param(
             b'{"document": "news", "segment": "s1", "source": "x", "target": "y", "revision": "0"}\n',
@@ -598,7 +613,9 @@ def test_xliff_of_another_namespace_is_refused(translated, tmp_path):
 def test_utf8_with_three_stray_bytes_beside_three_letters_stays_utf8():
     from workbench.formats.decoding import decode
 
-    data = "Grüße aus München".encode() + " schön".encode("latin-1") + " Straße".encode() + " für".encode("latin-1") + " Bär".encode("latin-1")
+    data = (
+        "Grüße aus München".encode() + " schön".encode("latin-1") + " Straße".encode() + " für".encode("latin-1") + " Bär".encode("latin-1")
+    )
     decoded = decode(data, "letter.txt")
     assert decoded.encoding == "utf-8"
     assert decoded.text == "Grüße aus München sch\ufffdn Straße f\ufffdr B\ufffdr"

@@ -222,5 +222,5 @@ def test_export_and_import_from_the_command_line(workspace, tmp_path):
     out.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
     imported = workbench("import", "--translations", str(workspace.translations), str(out))
     assert imported.returncode == 0, imported.stderr
-    assert "1 segments updated, 4 unchanged, 0 conflicts" in imported.stdout
+    assert "1 segment updated, 4 unchanged, 0 conflicts" in imported.stdout
     assert load(workspace.translations / "news.json").segments[0].status == "approved"

@@ -229,8 +229,8 @@ def test_every_setting_is_documented_in_the_readme_and_the_help():
     from workbench.core.settings import DECLARED, _check_declaration, markdown_table
 
     _check_declaration()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "README's settings table differs: paste `python -m workbench.core.settings` into it"
+    page = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert markdown_table() in page, "docs/settings.md's table differs: paste `python -m workbench.core.settings` into it"
     help_text = subprocess.run(
         [sys.executable, "-m", "workbench.cli", "translate", "--help"], capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "400"}
     ).stdout

@@ -45,7 +45,23 @@ def test_offline_install_names_the_pair_and_the_file_alternative(env):
     result = workbench(env, "models", "install", "ar")
     assert result.returncode == 1
     assert "cannot read the Argos package index at http://127.0.0.1:9/index.json" in result.stderr
-    assert "ar→en" in result.stderr and "workbench models install --file translate-ar_en.argosmodel" in result.stderr
+    assert "ar→en (translate-ar_en-*.argosmodel)" in result.stderr and "models install FILE" in result.stderr
+    assert result.stderr.count("error:") == 1
+
+
+def test_offline_install_of_a_pair_the_index_lacks_names_no_package_that_does_not_exist(env):
+    result = workbench(env, "models", "install", "ku", "hy")
+    assert result.returncode == 1
+    assert "translate-ku_en" not in result.stderr and "translate-hy_en" not in result.stderr
+    assert "The Argos index has no ku→en model anyway: a multilingual model covers it" in result.stderr
+
+
+def test_models_install_takes_several_files_as_arguments(env, tmp_path):
+    bogus = tmp_path / "bogus.argosmodel"
+    bogus.write_bytes(b"not a zip")
+    result = workbench(env, "models", "install", str(TOY_PACKAGE), str(bogus))
+    assert result.returncode == 1
+    assert "installed" in result.stdout and "bogus.argosmodel: not a model package" in result.stderr
 
 
 def test_a_broken_package_folder_is_reported_not_fatal(env):

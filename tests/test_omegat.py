@@ -114,7 +114,7 @@ def test_round_trip_through_real_omegat(workspace, tmp_path):
         timeout=300,
     )
     assert cli.returncode == 0, cli.stderr
-    assert cli.stdout.startswith("1 segments updated, 1 unchanged, 0 conflicts")
+    assert cli.stdout.startswith("1 segment updated, 1 unchanged, 0 conflicts")
     record = segments(workspace)[TURKISH[3]]
     assert (record.correction, record.status) == ("Peace and land against war.", "edited")
     assert [(h.action, h.previous_status) for h in record.history] == [("import", "untranslated")]

@@ -35,6 +35,34 @@ CorpusOption = Annotated[Optional[Path], typer.Option("--corpus", help=_SETTING[
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help=_SETTING["device"].help)]
 ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help=_SETTING["models_dir"].help)]
 ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help=_SETTING["threads"].help)]
+IndexOption = Annotated[Optional[str], typer.Option("--index", help=_SETTING["index"].help)]
+# The flag's old name, kept working for scripts (-o now means only an output file or folder).
+OutAlias = Annotated[Optional[Path], typer.Option("--out", hidden=True)]
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 segment``, ``2 segments``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _program() -> str:
+    """The command as the user typed it, for hints that run as shown: ``workbench`` when that
+    is what the shell finds, else the path used (``.venv/bin/workbench``)."""
+    import shutil
+
+    invoked = sys.argv[0] if sys.argv else "workbench"
+    if Path(invoked).name == "workbench":
+        found = shutil.which("workbench")
+        if found and Path(found).resolve() == Path(invoked).resolve():
+            return "workbench"
+        return invoked
+    return "python -m workbench.cli" if shutil.which("python") == sys.executable else f"{sys.executable} -m workbench.cli"
+
+
+def _as_invoked(text: str) -> str:
+    """Library messages name commands as ``workbench …``: say them as the user can run them."""
+    program = _program()
+    return text if program == "workbench" else text.replace("`workbench ", f"`{program} ").replace(": workbench ", f": {program} ")
 
 
 # Exit statuses, the same for every command (README, "Guarantees and limits").
@@ -52,7 +80,7 @@ def _settings(**flags):
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    typer.secho(f"error: {_as_invoked(message)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -246,10 +274,11 @@ def _segment_table(document, width: int):
 @app.command()
 def translate(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders (default: the corpus folder).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", "--translations", help=_SETTING["translations"].help)] = None,
+    out: TranslationsOption = None,
+    out_alias: OutAlias = None,
     beam: Annotated[Optional[int], typer.Option("--beam", min=1, max=16, help=_SETTING["beam"].help)] = None,
     greedy: Annotated[bool, typer.Option("--greedy", help="Greedy decoding: a fast draft (same as --beam 1).")] = False,
-    max_length: Annotated[int, typer.Option("--max-length", min=1, help="Longest output, in tokens (Argos: 256).")] = 256,
+    max_length: Annotated[Optional[int], typer.Option("--max-length", min=1, help=_SETTING["max_length"].help)] = None,
     threads: ThreadsOption = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="The documents are in this language: skip detection.")] = None,
     window: Annotated[Optional[int], typer.Option("--window", min=1, help=_SETTING["window"].help)] = None,
@@ -261,57 +290,31 @@ def translate(
     install_missing: Annotated[
         bool, typer.Option("--install-missing", help="Install from the Argos index the pairs the documents need and lack (online).")
     ] = False,
-    index: Annotated[Optional[str], typer.Option("--index", help="Argos package index URL for --install-missing.")] = None,
-    executor: Annotated[str, typer.Option("--executor", help="local (this process) or ray (a Ray cluster).")] = "local",
-    ray_address: Annotated[
-        Optional[str],
-        typer.Option("--ray-address", help="Join this Ray cluster (auto, host:port, ray://host:port); default: start a local one."),
-    ] = None,
-    workers: Annotated[
-        Optional[int], typer.Option("--workers", min=1, help="Ray actors (default: one per CPU, or per GPU with --device cuda).")
-    ] = None,
+    index: IndexOption = None,
+    executor: Annotated[Optional[str], typer.Option("--executor", help=_SETTING["executor"].help)] = None,
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help=_SETTING["ray_address"].help)] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help=_SETTING["workers"].help)] = None,
     corpus: CorpusOption = None,
     languages_option: LanguagesOption = None,
     detector: DetectorOption = None,
     follow_links: Annotated[Optional[bool], typer.Option("--follow-links", help=_SETTING["follow_links"].help)] = None,
-    keep_active_content: Annotated[
-        Optional[bool], typer.Option("--keep-active-content", help=_SETTING["keep_active_content"].help)
-    ] = None,
+    keep_active_content: Annotated[Optional[bool], typer.Option("--keep-active-content", help=_SETTING["keep_active_content"].help)] = None,
 ) -> None:
     """Translate every non-English segment to English; write translations/<doc>.json and <doc>.en.txt."""
     from workbench.core import languages
-    from workbench.translate.engine import DecodingOptions
     from workbench.translate.run import TranslateSettings, translate_corpus
 
     settings = _settings(
-        translations=out, beam=1 if greedy else beam, threads=threads, window=window, device=device,
+        translations=out or out_alias, beam=1 if greedy else beam, threads=threads, window=window, device=device,
         models=",".join(model) if model else None, models_dir=models_dir, corpus=corpus, languages=languages_option, detector=detector,
-        follow_links=follow_links, keep_active_content=keep_active_content,
+        follow_links=follow_links, keep_active_content=keep_active_content, max_length=max_length, executor=executor,
+        ray_address=ray_address, workers=workers, index=index,
     )  # fmt: skip
     forced = languages.normalize(lang) if lang else None
-    run = TranslateSettings(
-        limits=settings.limits,
-        follow_links=settings.follow_links,
-        keep_active_content=settings.keep_active_content,
-        out_dir=settings.translations,
-        options=DecodingOptions(beam=settings.beam, max_decoding_length=max_length),
-        threads=settings.threads,
-        force_lang=forced,
-        window=settings.window,
-        models_dir=settings.models_dir,
-        model_overrides=settings.models,
-        device=settings.device,
-        install_missing=install_missing,
-        index=index,
-        executor=executor,
-        ray_address=ray_address,
-        workers=workers,
-    )
-    if executor not in ("local", "ray"):
-        _fail(f"--executor: choose local or ray, not {executor!r}")
-    if executor == "ray" and "WORKBENCH_RAY_STATUS_FD" not in os.environ:
+    run = TranslateSettings.from_settings(settings, force_lang=forced, install_missing=install_missing)
+    if settings.executor == "ray" and "WORKBENCH_RAY_STATUS_FD" not in os.environ:
         raise typer.Exit(_supervised_ray_run(settings.translations))
-    if executor == "ray":
+    if settings.executor == "ray":
         _ray_logs_aside(settings.translations)
     inputs = [Path(p) for p in paths] if paths else [settings.corpus]
     segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
@@ -395,6 +398,7 @@ class _RichProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("written, {task.fields[read]} read"),
             TextColumn("[cyan]{task.fields[rate]}"),
             TimeElapsedColumn(),
             TextColumn("ETA"),
@@ -408,9 +412,15 @@ class _RichProgress:
     def start(self, total: int, description: str) -> None:
         import time
 
-        self._task = self._progress.add_task(description, total=total, rate="")
+        self._task = self._progress.add_task(description, total=total, rate="", read=0)
         self._sentences = 0
+        self._read = 0
         self._started = time.perf_counter()
+
+    def read(self, count: int) -> None:
+        """Documents read and split: the bar moves from the start, before the first is written."""
+        self._read += count
+        self._progress.update(self._task, read=self._read)
 
     def advance(self, count: int) -> None:
         self._progress.advance(self._task, count)
@@ -433,22 +443,28 @@ def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
     from workbench.translate.models import NLLB_COMMANDS, index_pairs
 
     console = Console(stderr=True, soft_wrap=True)  # never wrapped: paths and commands must stay whole
+    program = _program()
     console.print(
-        f"[bold]{summary.written}/{summary.documents} documents[/bold] written to {out}/ "
-        f"({summary.segments} segments, {summary.to_translate} to translate, {summary.translated} translated now) "
-        f"in {summary.seconds:.1f} s"
+        f"[bold]{summary.written}/{_count(summary.documents, 'document')}[/bold] written to {out}/ "
+        f"({_count(summary.segments, 'segment')}, {summary.to_translate} to translate, {summary.translated} translated now) "
+        f"in {summary.seconds:.1f} s",
+        highlight=False,
     )
     if summary.sentences:
-        rate = summary.from_engine / summary.engine_seconds if summary.engine_seconds else 0
+        # Over the whole run, as the progress bar counts: the two agree.
+        rate = summary.from_engine / summary.seconds if summary.seconds else 0
         console.print(
-            f"sentences: {summary.sentences} unique, {summary.from_cache} from cache, {summary.from_engine} translated ({rate:.1f}/s)"
+            f"sentences: {summary.sentences} unique, {summary.from_cache} from cache, {summary.from_engine} translated ({rate:.1f}/s)",
+            highlight=False,
         )
     if summary.retried:
-        console.print(f"[yellow]{summary.retried} chunks were sent again[/yellow] because their Ray worker died; nothing was lost")
+        console.print(f"[yellow]{_count(summary.retried, 'chunk')} sent again[/yellow] because a Ray worker died; nothing was lost")
     if summary.from_memory:
-        console.print(f"{summary.from_memory} segments filled from the translation memory (reviewed translations)")
+        console.print(f"{_count(summary.from_memory, 'segment')} filled from the translation memory (reviewed translations)")
     if summary.flagged:
-        console.print(f"[yellow]{summary.flagged} segments flagged for review[/yellow] (empty, copied, repeated or odd-length output)")
+        console.print(
+            f"[yellow]{_count(summary.flagged, 'segment')} flagged for review[/yellow] (empty, copied, repeated or odd-length output)"
+        )
     for line in summary.installed:
         console.print(f"installed {line} from the Argos index")
     if summary.missing:
@@ -464,25 +480,36 @@ def _print_summary(summary, out: Path, models_dir: Path | None = None) -> None:
             highlight=False,
         )
         if in_index:
+            online = f"`{program} models install {' '.join(in_index)}` (online)"
+            if not summary.index_unreachable:
+                online += f", or `{program} translate --install-missing`"
             console.print(
-                f"  The Argos index has {', '.join(in_index)}: `workbench models install {' '.join(in_index)}` (online), "
-                "`workbench translate --install-missing`, or `workbench models install --file translate-XX_en.argosmodel`.",
+                f"  The Argos index has {', '.join(in_index)}: {online}; offline, download the translate-XX_en .argosmodel "
+                f"files elsewhere and `{program} models install FILE …`.",
                 highlight=False,
+                markup=False,
             )
         if elsewhere:
             console.print(
                 f"  The Argos index has no {', '.join(elsewhere)}→en model. A multilingual model covers "
                 f"{'them' if len(elsewhere) > 1 else 'it'}: convert NLLB-200 with CTranslate2 and install the folder:\n"
-                + "\n".join("    " + line for line in NLLB_COMMANDS.splitlines()),
+                + "\n".join("    " + _as_invoked(f"`{line}`")[1:-1] for line in NLLB_COMMANDS.splitlines()),
                 highlight=False,
                 markup=False,
             )
     for line in summary.warnings:
-        console.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {_escape(line)}", highlight=False)
     for line in summary.invalidated:
-        console.print(f"[yellow]invalidated:[/yellow] {line}")
+        console.print(f"[yellow]invalidated:[/yellow] {_escape(line)}", highlight=False)
     for line in summary.errors:
-        console.print(f"[red]error:[/red] {line}")
+        console.print(f"[red]error:[/red] {_escape(_as_invoked(line))}", highlight=False)
+
+
+def _escape(text: str) -> str:
+    """Messages carry file names and document text: never Rich markup."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 @app.command()
@@ -538,14 +565,16 @@ def review(
 def align(
     source: Annotated[Path, typer.Argument(help="The document in language X.")],
     target: Annotated[Path, typer.Argument(help="Its English translation.")],
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of SOURCE, or auto.")] = "auto",
+    src_lang: Annotated[str, typer.Option("--lang", help="Language of SOURCE, or auto.")] = "auto",
+    src_lang_alias: Annotated[Optional[str], typer.Option("--src-lang", hidden=True)] = None,
     sentences_per_line: Annotated[
         bool, typer.Option("--sentences-per-line", help="One sentence per line on both sides; not re-split.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help='One link per line: {"src": [...], "tgt": [...], "score": float}.')] = False,
     as_tsv: Annotated[bool, typer.Option("--tsv", help="source sentences, English sentences, score; one link per line.")] = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", "--translations", help="Where the bitext is stored for review.")] = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not store the bitext under --out.")] = False,
+    out: TranslationsOption = None,
+    out_alias: OutAlias = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not store the bitext under --translations.")] = False,
     no_mt: Annotated[bool, typer.Option("--no-mt", help="Do not use an installed X→en model even if there is one.")] = False,
     device: DeviceOption = None,
     models_dir: ModelsDirOption = None,
@@ -554,8 +583,9 @@ def align(
     from workbench.align.bitext import align_files, main_language, save_bitext
     from workbench.formats.inputs import read_document
 
-    settings = _settings(translations=out, device=device, models_dir=models_dir)
+    settings = _settings(translations=out or out_alias, device=device, models_dir=models_dir)
     out = settings.translations
+    src_lang = src_lang_alias or src_lang
     lang = src_lang
     translate_function, model_id = None, None
     if not no_mt:
@@ -564,9 +594,7 @@ def align(
         from workbench.translate.run import TranslateSettings
 
         lang = main_language(read_document(source), _segmenter(settings)) if src_lang == "auto" else languages.normalize(src_lang)
-        translator = RecordTranslator(
-            TranslateSettings(out_dir=out, models_dir=settings.models_dir, model_overrides=settings.models, device=settings.device)
-        )
+        translator = RecordTranslator(TranslateSettings.from_settings(settings))
         route = translator.translator.expected(lang)
         if route is not None:
             translate_function, model_id = (lambda sentences: translator.sentences(lang, sentences)), route.model
@@ -629,7 +657,7 @@ def export_command(
     translations: TranslationsOption = None,
 ) -> None:
     """Export translations for translators' tools (OmegaT: --format omegat -o DIR)."""
-    from workbench.exchange.bilingual import FORMATS, export
+    from workbench.exchange.bilingual import FORMATS, documents_for_export, export, unit_count
     from workbench.review.workspace import Workspace
     from workbench.store.files import write_atomically
 
@@ -654,11 +682,15 @@ def export_command(
         typer.secho(f"open a folder above in OmegaT; see {output / 'README.md'}", err=True)
     else:
         data = export(workspace, fmt, doc_ids, include_machine=include_machine, problems=problems)
+        units = unit_count(documents_for_export(workspace, doc_ids, []), fmt, include_machine)
         if output is None:
             sys.stdout.buffer.write(data)
         else:
             write_atomically(output, data)
-            typer.secho(f"wrote {output}", err=True)
+            typer.secho(f"wrote {output} ({_count(units, 'unit')})", err=True)
+        if units == 0:
+            why = " (a TMX holds reviewed work only: add --include-machine for machine output)" if fmt == "tmx" else ""
+            typer.secho(f"warning: nothing to export: no unit in the chosen documents{why}", fg=typer.colors.YELLOW, err=True)
     for line in problems:
         typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
     if problems:
@@ -707,12 +739,26 @@ def import_command(
 
     settings = _settings(translations=translations)
     workspace = Workspace(settings.corpus, settings.translations)
-    if is_project(file) or (file.suffix.lower() == ".tmx" and any((folder / MANIFEST).is_file() for folder in file.parents[:2])):
+    projects = sorted(folder for folder in file.iterdir() if is_project(folder)) if file.is_dir() and not is_project(file) else []
+    if file.is_dir() and not is_project(file) and not projects:
+        _fail(f"{file} is a folder with no OmegaT project in it: give an exchange file or a project folder")
+    if projects:  # the folder `export --format omegat` wrote: one project per language
+        from workbench.exchange.bilingual import ImportReport
+
+        report = ImportReport()
+        for project in projects:
+            part = import_project(workspace, project)
+            report.updated += part.updated
+            report.unchanged += part.unchanged
+            report.conflicts += part.conflicts
+            report.unknown += part.unknown
+    elif is_project(file) or (file.suffix.lower() == ".tmx" and any((folder / MANIFEST).is_file() for folder in file.parents[:2])):
         report = import_project(workspace, file)
     else:
         report = import_file(workspace, file)
     typer.echo(
-        f"{len(report.updated)} segments updated, {report.unchanged} unchanged, {len(report.conflicts)} conflicts, {len(report.unknown)} unknown"
+        f"{_count(len(report.updated), 'segment')} updated, {report.unchanged} unchanged, "
+        f"{_count(len(report.conflicts), 'conflict')}, {(report.unknown and len(report.unknown)) or 0} unknown"
     )
     for line in report.conflicts:
         typer.secho(f"conflict: {line}", fg=typer.colors.YELLOW, err=True)
@@ -763,26 +809,28 @@ def models_list(models_dir: ModelsDirOption = None) -> None:
 
 @models_app.command("install")
 def models_install(
-    codes: Annotated[Optional[list[str]], typer.Argument(help="Source languages to install X→en for (from the Argos index).")] = None,
-    file: Annotated[
-        Optional[list[Path]],
-        typer.Option("--file", "-f", help="Install from a local .argosmodel, zip or folder (Argos, OPUS-MT, NLLB-200/M2M-100)."),
+    sources: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            help="Source languages (from the Argos index), or .argosmodel files, zips and model folders (Argos, OPUS-MT, NLLB-200/M2M-100)."
+        ),
     ] = None,
+    file: Annotated[Optional[list[Path]], typer.Option("--file", hidden=True)] = None,
     from_code: Annotated[
         Optional[str], typer.Option("--from", help="Source language of an OPUS-MT model whose README does not say.")
     ] = None,
-    index: Annotated[
-        Optional[str], typer.Option("--index", help="Argos package index URL (default: ARGOS_PACKAGE_INDEX or Argos's own).")
-    ] = None,
+    index: IndexOption = None,
     models_dir: ModelsDirOption = None,
 ) -> None:
-    """Install models from the Argos package index, or from local files or folders with --file."""
+    """Install models: name languages to install from the Argos index (online), or give files and folders."""
     from workbench.core import languages
     from workbench.translate.models import install, install_from_index
 
-    if not codes and not file:
-        _fail("name source languages (e.g. `workbench models install ar tr`) or give --file PATH")
-    settings = _settings(models_dir=models_dir)
+    if not sources and not file:
+        _fail("name source languages (e.g. `workbench models install ar tr`) or give model files and folders")
+    settings = _settings(models_dir=models_dir, index=index)
+    paths = [*(file or []), *(Path(s) for s in sources or [] if _names_a_file(s))]
+    codes = [s for s in sources or [] if not _names_a_file(s)]
 
     def from_file(path: Path) -> None:
         result = install(path, settings.models_dir, languages.normalize(from_code) if from_code else None)
@@ -791,11 +839,16 @@ def models_install(
             typer.echo(f"installed {model.name} ({result.found}; {covers}; version {model.version}) from {path}")
 
     def from_index(code: str) -> None:
-        model = install_from_index(languages.normalize(code), index=index, folder=settings.models_dir)
+        model = install_from_index(languages.normalize(code), index=settings.index, folder=settings.models_dir)
         typer.echo(f"installed {model.pair} {model.version}")
 
-    if _each(file or [], from_file) + _each(codes or [], from_index):
+    if _each(paths, from_file) + _each(codes, from_index):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _names_a_file(argument: str) -> bool:
+    """A path (it exists, or looks like one) rather than a language code."""
+    return Path(argument).exists() or "/" in argument or argument.endswith((".argosmodel", ".zip"))
 
 
 @models_app.command("remove")
@@ -828,7 +881,7 @@ def _each(items, action) -> int:
             action(item)
         except WorkbenchError as error:
             failures += 1
-            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            typer.secho(f"error: {_as_invoked(str(error))}", fg=typer.colors.RED, err=True)
     return failures
 
 
@@ -858,7 +911,7 @@ def main() -> None:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         sys.exit(EXIT_USAGE)
     except WorkbenchError as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {_as_invoked(str(error))}", fg=typer.colors.RED, err=True)
         sys.exit(EXIT_FAILED)
     except OSError as error:
         where = f"{error.filename}: " if getattr(error, "filename", None) else ""

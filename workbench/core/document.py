@@ -39,5 +39,3 @@ class Document:
 
     def with_segments(self, segments: list[Segment] | tuple[Segment, ...]) -> Document:
         return replace(self, segments=tuple(segments))
-
-

@@ -1,8 +1,8 @@
 """One settings object: defaults < ``workbench.toml`` < ``WORKBENCH_*`` environment < flags.
 
 Every setting is declared once, in ``DECLARED``: its name, how to parse it, its default and
-its help. The command line's option help and the README's settings table come from this
-declaration (``python -m workbench.core.settings`` prints the table; a test fails when the README
+its help. The command line's option help and the settings table of docs/settings.md come from this
+declaration (``python -m workbench.core.settings`` prints the table; a test fails when docs/settings.md
 differs), and a bad value is refused with where it came from and how to fix it. Nothing is
 read at import time: ``load`` does it, and the CLI, the app and the library pass the result
 on explicitly.
@@ -148,8 +148,15 @@ DECLARED: tuple[Declared, ...] = (
         "languages", _languages, None, "Candidate languages, comma-separated ISO 639-1 codes (default: the 14 the workbench knows best)."
     ),
     Declared("beam", _positive_int, 4, "Beam size (Argos's default is 4; 1 is greedy)."),
+    Declared("max_length", _positive_int, 256, "Longest translation of one sentence, in tokens (Argos's default is 256)."),
     Declared("window", _positive_int, 2048, "Sentences translated together; documents are written as each window is done."),
     Declared("models", _overrides, {}, "Model per language, overriding the route: LANG=NAME,… (NAME from `workbench models list`)."),
+    Declared(
+        "executor", _choice("local", "ray"), "local", "Where `translate` runs the models: local (this process) or ray (a Ray cluster)."
+    ),
+    Declared("ray_address", _optional_text, None, "Join this Ray cluster (auto, host:port, ray://host:port); default: start a local one."),
+    Declared("workers", _optional_positive_int, None, "Ray actors (default: one per CPU, or per GPU with device cuda)."),
+    Declared("index", _optional_text, None, "Argos package index address (default: ARGOS_PACKAGE_INDEX, else Argos's own)."),
     Declared("follow_links", _boolean, False, "Read files that links inside a corpus folder lead to outside it."),
     Declared(
         "keep_active_content",
@@ -158,7 +165,9 @@ DECLARED: tuple[Declared, ...] = (
         "Keep scripts, event handlers, `javascript:` links and `srcdoc` in HTML renderings (removed by default: a rendering is inert).",
     ),
     Declared("max_input_mb", _positive_int, 200, "Largest input file read, in MB.", has_flag=False),
-    Declared("max_unpacked_mb", _positive_int, 500, "Largest decompressed size of a .docx or .odt, in MB (zip bombs stop here).", has_flag=False),
+    Declared(
+        "max_unpacked_mb", _positive_int, 500, "Largest decompressed size of a .docx or .odt, in MB (zip bombs stop here).", has_flag=False
+    ),
     Declared("max_line_chars", _positive_int, 1_000_000, "Longest line (paragraph) split into segments, in characters.", has_flag=False),
     Declared(
         "review_token",
@@ -181,8 +190,13 @@ class Settings:
     detector: str = "ensemble"
     languages: tuple[str, ...] = field(default_factory=_default_languages)
     beam: int = 4
+    max_length: int = 256
     window: int = 2048
     models: dict[str, str] = field(default_factory=dict)
+    executor: str = "local"
+    ray_address: str | None = None
+    workers: int | None = None
+    index: str | None = None
     follow_links: bool = False
     keep_active_content: bool = False
     max_input_mb: int = 200
@@ -257,7 +271,7 @@ def with_flags(settings: Settings, **flags) -> Settings:
 
 
 def markdown_table() -> str:
-    """The README's settings table, from the declaration."""
+    """The settings table of docs/settings.md, from the declaration."""
     rows = ["| setting | flag | environment | default | what |", "|---|---|---|---|---|"]
     for declared in DECLARED:
         default = declared.default

@@ -55,7 +55,9 @@ class ImportReport:
     unknown: list[str] = field(default_factory=list)
 
 
-def documents_for_export(workspace: TranslationsFolder, doc_ids: list[str] | None, problems: list[str] | None = None) -> list[TranslationFile]:
+def documents_for_export(
+    workspace: TranslationsFolder, doc_ids: list[str] | None, problems: list[str] | None = None
+) -> list[TranslationFile]:
     """The translations files to export (default: all). One that cannot be read is named in
     ``problems`` and left out, so one broken file never stops an export; without
     ``problems`` its error is raised."""
@@ -98,8 +100,19 @@ def _provenance(record: SegmentRecord) -> str:
 # -- export -------------------------------------------------------------------------------------
 
 
+def unit_count(translations: list[TranslationFile], fmt: str, include_machine: bool = False) -> int:
+    """How many units an export in ``fmt`` of ``translations`` carries."""
+    if fmt == "tmx":
+        return sum(1 for _ in tmx_units(translations, include_machine))
+    return sum(1 for _ in _units(translations))
+
+
 def export(
-    workspace: TranslationsFolder, fmt: str, doc_ids: list[str] | None = None, include_machine: bool = False, problems: list[str] | None = None
+    workspace: TranslationsFolder,
+    fmt: str,
+    doc_ids: list[str] | None = None,
+    include_machine: bool = False,
+    problems: list[str] | None = None,
 ) -> bytes:
     """Serialise documents (default: all) in ``fmt``. TMX carries human-confirmed units only
     unless ``include_machine``. Documents that cannot be read go to ``problems`` (see

@@ -108,9 +108,7 @@ def full_document_id(path: Path, root: Path | None = None) -> str:
     return short if short.endswith(path.name) else f"{short}{path.suffix}"
 
 
-def iter_input_files(
-    paths: list[Path], *, follow_links: bool = False, skipped: list[str] | None = None
-) -> list[tuple[Path, Path | None]]:
+def iter_input_files(paths: list[Path], *, follow_links: bool = False, skipped: list[str] | None = None) -> list[tuple[Path, Path | None]]:
     """Expand files and folders into ``(file, root)`` pairs, folders recursively and sorted.
 
     Hidden files and a folder's own notes (README, SOURCES, LICENSE…) are skipped inside folders.

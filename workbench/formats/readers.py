@@ -235,7 +235,10 @@ def _html_blocks(
 
 def _read_html(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     tree, decoded = _html_tree(data, path)
-    blocks = [[getattr(node, attribute) or "" for node, attribute in pieces] for _, pieces in _html_blocks(tree, max_depth=limits.max_depth, path=path)]
+    blocks = [
+        [getattr(node, attribute) or "" for node, attribute in pieces]
+        for _, pieces in _html_blocks(tree, max_depth=limits.max_depth, path=path)
+    ]
     return blocks, decoded.encoding, decoded.confidence, decoded.warnings
 
 
@@ -627,5 +630,3 @@ _RENDERERS = {"html": _render_html, "docx": _render_docx, "odt": _render_odt, "s
 
 
 # -- renderings -------------------------------------------------------------------------------
-
-

@@ -34,9 +34,7 @@ def _write_format_renderings(
     """The renderings in the source's own format (``.en.html``, ``.en.docx`` …) from the
     original file's bytes; a file that no longer parses leaves them for the next run."""
     try:
-        renderings = rendering(
-            translation.format, data, str(source), text, translation.segments, keep_active_content=keep_active_content
-        )
+        renderings = rendering(translation.format, data, str(source), text, translation.segments, keep_active_content=keep_active_content)
     except InputError:
         return
     names = formats.rendering_names(str(safe_relative(doc_id).as_posix()), translation.format)

@@ -45,15 +45,12 @@ def app_settings():
 @st.cache_resource
 def translator(translations: str):
     """The engine stays loaded across reruns and sessions."""
+    from dataclasses import replace
+
     from workbench.translate.record import RecordTranslator
     from workbench.translate.run import TranslateSettings
 
-    settings = app_settings()
-    return RecordTranslator(
-        TranslateSettings(
-            out_dir=Path(translations), models_dir=settings.models_dir, model_overrides=settings.models, device=settings.device
-        )
-    )
+    return RecordTranslator(TranslateSettings.from_settings(replace(app_settings(), translations=Path(translations))))
 
 
 @st.cache_resource(max_entries=4)

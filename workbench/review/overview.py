@@ -85,6 +85,7 @@ def summaries(folder: TranslationsFolder) -> list[DocumentSummary]:
         )
     return summaries
 
+
 def search(folder: TranslationsFolder, query: str, limit: int = 200) -> list[SearchHit]:
     """Case-insensitive search across sources, machine translations and corrections."""
     needle = _fold(query.strip())
@@ -106,5 +107,6 @@ def search(folder: TranslationsFolder, query: str, limit: int = 200) -> list[Sea
             if len(hits) >= limit:
                 return hits
     return hits
+
 
 # -- changing a document --------------------------------------------------------------

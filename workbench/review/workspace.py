@@ -78,7 +78,6 @@ class Workspace(TranslationsFolder):
     def summaries(self) -> list[DocumentSummary]:
         return summaries(self)
 
-
     def open(self, doc_id: str) -> OpenDocument:
         """Load a document. Raises ReviewError (unknown id) or StoreError (broken file)."""
         translation = load(self.path_of(doc_id))
@@ -90,7 +89,6 @@ class Workspace(TranslationsFolder):
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         return search(self, query, limit)
-
 
     def _transaction(self, doc_id: str, change: Callable[[TranslationFile, str | None], tuple[list[SegmentRecord], object]]):
         """Apply ``change(current file, source text)`` → ``(segments, result)`` in one

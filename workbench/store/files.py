@@ -427,5 +427,3 @@ def _updated_of(text: str) -> str:
         return str(json.loads(text).get("updated", ""))
     except (ValueError, AttributeError):
         return ""
-
-

@@ -245,8 +245,12 @@ NLLB_COMMANDS = (
     "pip install ctranslate2 transformers torch sentencepiece   # once, for the conversion only\n"
     "ct2-transformers-converter --model facebook/nllb-200-distilled-600M --output_dir nllb-200-600M --quantization int8\n"
     "cp ~/.cache/huggingface/hub/models--facebook--nllb-200-distilled-600M/snapshots/*/sentencepiece.bpe.model nllb-200-600M/\n"
-    "workbench models install --file nllb-200-600M"
+    "workbench models install nllb-200-600M"
 )
+
+
+class IndexUnreachable(ModelError):
+    """The Argos package index could not be read (offline, or a wrong address)."""
 
 
 def install_hint(from_code: str, to_code: str = TARGET, folder: Path | None = None) -> str:
@@ -255,7 +259,7 @@ def install_hint(from_code: str, to_code: str = TARGET, folder: Path | None = No
     if from_code in index_pairs(folder):
         return (
             f"no model for {from_code}→{to_code}; install one with `workbench models install {from_code}` (online) "
-            f"or `workbench models install --file translate-{from_code}_{to_code}.argosmodel`"
+            f"or, offline, `workbench models install FILE` with the translate-{from_code}_{to_code} .argosmodel from the index"
         )
     return (
         f"no model for {from_code}→{to_code}, and the Argos index has none; a multilingual model covers it: convert "
@@ -541,9 +545,16 @@ def install_from_index(from_code: str, to_code: str = TARGET, index: str | None 
     try:
         entries = fetch_index(index, folder=folder)
     except ModelError as error:
-        raise ModelError(
-            f"{error}. Offline, install {from_code}→{to_code} from a file: workbench models install --file translate-{from_code}_{to_code}.argosmodel"
-        ) from None
+        if from_code in index_pairs(folder):
+            offline = (
+                f"Offline, download the Argos package for {from_code}→{to_code} (translate-{from_code}_{to_code}-*.argosmodel) "
+                "on a connected machine and install the file: workbench models install FILE"
+            )
+        else:  # the index has no such package: naming a file that does not exist would mislead
+            offline = (
+                f"The Argos index has no {from_code}→{to_code} model anyway: a multilingual model covers it (see `workbench models list`)"
+            )
+        raise IndexUnreachable(f"{error}. {offline}") from None
     wanted = [
         entry
         for entry in entries

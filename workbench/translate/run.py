@@ -78,7 +78,7 @@ class TranslateSettings:
     read_ahead: int = 256
     models_dir: Path | None = None  # default: Argos's packages folder
     model_overrides: dict[str, str] = field(default_factory=dict)  # --model LANG=NAME
-    device: str = "cpu"
+    device: str = "auto"
     # Install from the Argos index the pairs the documents need and lack (online).
     install_missing: bool = False
     index: str | None = None
@@ -94,6 +94,29 @@ class TranslateSettings:
     @property
     def cache_file(self) -> Path:
         return self.cache_path or self.out_dir / ".cache" / "mt.sqlite3"
+
+    @classmethod
+    def from_settings(cls, settings, **run) -> TranslateSettings:
+        """A run's options from the one settings object (``core.settings.Settings``: defaults <
+        workbench.toml < WORKBENCH_* < flags), plus what belongs to this run alone
+        (``force_lang``, ``install_missing``): the only place the two meet."""
+        return cls(
+            out_dir=settings.translations,
+            options=DecodingOptions(beam=settings.beam, max_decoding_length=settings.max_length),
+            threads=settings.threads,
+            window=settings.window,
+            models_dir=settings.models_dir,
+            model_overrides=dict(settings.models),
+            device=settings.device,
+            index=settings.index,
+            executor=settings.executor,
+            ray_address=settings.ray_address,
+            workers=settings.workers,
+            limits=settings.limits,
+            follow_links=settings.follow_links,
+            keep_active_content=settings.keep_active_content,
+            **run,
+        )
 
 
 @dataclass
@@ -112,6 +135,7 @@ class RunSummary:
     invalidated: list[str] = field(default_factory=list)
     installed: list[str] = field(default_factory=list)  # models installed by --install-missing
     install_tried: set[str] = field(default_factory=set)
+    index_unreachable: bool = False  # --install-missing stops trying after the first failure to reach it
     retried: int = 0  # chunks sent again because their Ray worker died
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -309,6 +333,8 @@ def translate_corpus(
             item = jobs.get()
             if item is None:
                 break
+            if progress is not None and hasattr(progress, "read"):
+                progress.read(1)
             if isinstance(item, str):  # a document that could not be read: counted, and named
                 summary.documents += 1
                 summary.errors.append(item)
@@ -494,11 +520,15 @@ def _install_missing(lang: str, translator: Translator, summary: RunSummary, set
     """Install the Argos package for ``lang`` from the index, once per run; True if it did."""
     from workbench.translate import models as model_store
 
-    if lang in summary.install_tried:
+    if lang in summary.install_tried or summary.index_unreachable:
         return False
     summary.install_tried.add(lang)
     try:
         model = model_store.install_from_index(lang, TARGET, settings.index, settings.models_dir)
+    except model_store.IndexUnreachable as error:  # offline: said once, not once per language
+        summary.index_unreachable = True
+        summary.errors.append(f"--install-missing: {error}")
+        return False
     except WorkbenchError as error:
         summary.errors.append(f"--install-missing: {error}")
         return False
@@ -599,5 +629,3 @@ def _merged(current: TranslationFile | None, job: _Job, report: list[str]) -> Tr
         segments=tuple(merged),
         orphans=tuple(orphans),
     )
-
-

@@ -74,7 +74,7 @@ class EngineTranslator:
         *,
         models_dir: Path | None = None,
         overrides: dict[str, str] | None = None,
-        device: str = "cpu",
+        device: str = "auto",
     ) -> None:
         self.engine = engine or Engine(threads, device)
         self.options = options or DecodingOptions()
@@ -291,7 +291,7 @@ def build_translator(
     memory: TranslationMemory | None = None,
     models_dir: Path | None = None,
     overrides: dict[str, str] | None = None,
-    device: str = "cpu",
+    device: str = "auto",
     routed: EngineTranslator | None = None,
 ) -> Translator:
     """The standard chain: memory (when given) → sentences → cache → engine (``routed``: another
