@@ -105,7 +105,10 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="take every n-th file (1: all)")
     parser.add_argument("--show", type=int, default=20, help="how many of the commonest foreign segments to print")
     parser.add_argument("--config", default="", help="SegmenterConfig changes, e.g. very_sure=0.6+sure=0.5")
+    parser.add_argument("--quick", action="store_true", help="a smoke run on a small sample (CI runs it; its figures mean nothing)")
     args = parser.parse_args()
+    if args.quick:
+        args.every, args.show = 500, 3
     segmenter = Segmenter(config_of(args.config), workers=2)
     try:
         for kind, read in KINDS.items():

@@ -64,7 +64,10 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=8)
     parser.add_argument("--max-length", type=int, default=24)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best of each format is kept (this machine is noisy)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run on a small sample (CI runs it; its figures mean nothing)")
     args = parser.parse_args()
+    if args.quick:
+        args.documents, args.rounds = 4, 1
     from builders.random_model import build_base_package
     from workbench.translate.models import install_file
 

@@ -30,7 +30,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sentences", type=int, default=800)
     parser.add_argument("--max-length", type=int, default=24)
+    parser.add_argument("--quick", action="store_true", help="a smoke run on a small sample (CI runs it; its figures mean nothing)")
     args = parser.parse_args()
+    if args.quick:
+        args.sentences = 64
     import ray
 
     from builders.random_model import build_base_package

@@ -55,7 +55,9 @@ def run(corpus: Path, out: Path, env: dict) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="500,5000")
-    sizes = [int(value) for value in parser.parse_args().sizes.split(",")]
+    parser.add_argument("--quick", action="store_true", help="a smoke run on a small sample (CI runs it; its figures mean nothing)")
+    args = parser.parse_args()
+    sizes = [40] if args.quick else [int(value) for value in args.sizes.split(",")]
     from builders.random_model import build_random_package
 
     with tempfile.TemporaryDirectory(prefix="bench-streaming-") as tmp:
