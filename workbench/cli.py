@@ -768,6 +768,98 @@ def import_command(
         raise typer.Exit(EXIT_CONFLICTS)
 
 
+@app.command()
+def qa(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Documents (ids or translations files) or folders; default: all.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line per issue.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 when any issue is an error (for scripts).")] = False,
+    translations: TranslationsOption = None,
+) -> None:
+    """Check translations: numbers, links and addresses, untranslated text, punctuation, length, doubled words, glossary terms."""
+    from workbench.review import qa as checks
+    from workbench.review.workspace import Workspace
+    from workbench.store import glossary
+
+    settings = _settings(translations=translations)
+    workspace = Workspace(settings.corpus, settings.translations)
+    doc_ids = _select_documents(workspace, paths) if paths else None
+    problems: list[str] = []
+    findings = checks.report(workspace, doc_ids, glossary.load(settings.translations), problems)
+    if as_json:
+        for finding in findings:
+            record = {"document": finding.document_id, "segment": finding.segment_id, **vars(finding.issue)}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif findings:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=f"{_count(len(findings), 'issue')} in {settings.translations}/", title_justify="left")
+        for column in ("document", "segment", "check", "severity", "message"):
+            table.add_column(column, overflow="fold")
+        for finding in findings:
+            issue = finding.issue
+            style = "red" if issue.severity == checks.ERROR else "yellow"
+            table.add_row(
+                Text(finding.document_id), finding.segment_id, issue.check, Text(issue.severity, style=style), Text(issue.message)
+            )
+        Console().print(table)
+    else:
+        typer.secho("no issues found", err=True)
+    for line in problems:
+        typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
+    errors = sum(1 for finding in findings if finding.issue.severity == checks.ERROR)
+    if problems or (strict and errors):
+        raise typer.Exit(EXIT_FAILED)
+
+
+glossary_app = typer.Typer(
+    help="The project's glossary: terms and the English reviewers must use.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(glossary_app, name="glossary")
+
+
+@glossary_app.command("import")
+def glossary_import(
+    files: Annotated[list[Path], typer.Argument(help="CSV (term,english[,lang][,note]) or TBX files.")],
+    lang: Annotated[Optional[str], typer.Option("--lang", help="The terms' language, for a CSV without a lang column.")] = None,
+    translations: TranslationsOption = None,
+) -> None:
+    """Add terms to translations/glossary.tsv (terms already there stay)."""
+    from workbench.core import languages
+    from workbench.store import glossary
+
+    settings = _settings(translations=translations)
+    current = glossary.load(settings.translations)
+    added = glossary.Glossary()
+    failures = 0
+    for file in files:
+        try:
+            added = added.merged(glossary.read_file(file, languages.normalize(lang) if lang else None))
+        except glossary.GlossaryError as error:
+            failures += 1
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+    merged = current.merged(added)
+    path = glossary.save(settings.translations, merged)
+    typer.echo(f"{path}: {_count(len(merged) - len(current), 'term')} added, {_count(len(merged), 'term')} in all")
+    if failures:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@glossary_app.command("list")
+def glossary_list(
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Only the terms of this language.")] = None,
+    translations: TranslationsOption = None,
+) -> None:
+    """Print the glossary: language, term, English, note (tab-separated)."""
+    from workbench.store import glossary
+
+    settings = _settings(translations=translations)
+    for term in glossary.load(settings.translations).terms:
+        if lang is None or term.lang == lang:
+            sys.stdout.write("\t".join((term.lang, term.term, term.english, term.note)) + "\n")
+
+
 models_app = typer.Typer(
     help="Manage translation models: Argos packages, OPUS-MT and multilingual (NLLB-200, M2M-100) folders.",
     no_args_is_help=True,

@@ -4,12 +4,17 @@ attention first, and search across the workspace."""
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.store.files import SOURCE, SegmentRecord, StoreError, load, readable_files, translation_path
 from workbench.store.folder import TranslationsFolder
 
 LOW_CONFIDENCE = 0.5
+
+
+# Statuses that wait for a reviewer: no translation yet (no model), machine output nobody
+# checked, and a correction nobody reviewed. The others are done.
+NEEDS_REVIEW = frozenset({"untranslated", "machine", "edited"})
 
 
 @dataclass(frozen=True)
@@ -23,14 +28,57 @@ class DocumentSummary:
     low_confidence: int
     missing_models: int
     error: str = ""
+    words: dict[str, int] = field(default_factory=dict)  # words of the source, by status
+    drafts: int = 0  # segments with typed, unsaved text
 
     @property
     def to_review(self) -> int:
+        """Segments to translate (everything not English already)."""
         return sum(count for status, count in self.counts.items() if status != SOURCE)
 
     @property
+    def needs_review(self) -> int:
+        return sum(self.counts.get(status, 0) for status in NEEDS_REVIEW)
+
+    @property
     def done(self) -> int:
-        return self.counts.get("approved", 0) + self.counts.get("rejected", 0)
+        """Segments a reviewer has finished: reviewed, approved or rejected."""
+        return self.to_review - self.needs_review
+
+    def label(self) -> str:
+        """The document list's line, as plain text."""
+        if self.error:
+            return f"⚠ {self.id} (unreadable)"
+        if not self.to_review:
+            return f"{self.id} — nothing to translate"
+        parts = [f"{self.id} — {self.done}/{self.to_review} done"]
+        if self.needs_review:
+            parts.append(f"{self.needs_review} to review")
+        if self.drafts:
+            parts.append(f"✎ {self.drafts} unsaved")
+        if self.flagged:
+            parts.append(f"⚑ {self.flagged}")
+        return " · ".join(parts)
+
+
+def needs_review(record: SegmentRecord) -> bool:
+    return record.status in NEEDS_REVIEW or bool(record.draft)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def project_progress(summaries: list[DocumentSummary]) -> dict[str, dict[str, int]]:
+    """``{"segments": {status: n}, "words": {status: n}}`` over every readable document."""
+    segments: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for summary in summaries:
+        for status, count in summary.counts.items():
+            segments[status] = segments.get(status, 0) + count
+        for status, count in summary.words.items():
+            words[status] = words.get(status, 0) + count
+    return {"segments": segments, "words": words}
 
 
 @dataclass(frozen=True)
@@ -69,8 +117,10 @@ def summaries(folder: TranslationsFolder) -> list[DocumentSummary]:
             summaries.append(DocumentSummary(doc_id, "", 0, {}, (), 0, 0, 0, error=str(error)))
             continue
         counts: dict[str, int] = {}
+        words: dict[str, int] = {}
         for record in translation.segments:
             counts[record.status] = counts.get(record.status, 0) + 1
+            words[record.status] = words.get(record.status, 0) + word_count(record.source)
         summaries.append(
             DocumentSummary(
                 id=doc_id,
@@ -81,6 +131,8 @@ def summaries(folder: TranslationsFolder) -> list[DocumentSummary]:
                 flagged=sum(is_flagged(r) for r in translation.segments),
                 low_confidence=sum(is_low_confidence(r) for r in translation.segments),
                 missing_models=sum(1 for r in translation.segments if r.machine is None and r.note.startswith("no model")),
+                words=words,
+                drafts=sum(1 for r in translation.segments if r.draft),
             )
         )
     return summaries

@@ -30,7 +30,7 @@ from workbench.store.files import (
     segment_id,
 )
 from workbench.store.folder import TranslationsFolder, UnknownDocument
-from workbench.store.workflow import Status, after_edit, check_move
+from workbench.store.workflow import Status, after_edit, check_move, shown_text
 
 
 class ReviewError(WorkbenchError):
@@ -90,7 +90,9 @@ class Workspace(TranslationsFolder):
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         return search(self, query, limit)
 
-    def _transaction(self, doc_id: str, change: Callable[[TranslationFile, str | None], tuple[list[SegmentRecord], object]]):
+    def _transaction(
+        self, doc_id: str, change: Callable[[TranslationFile, str | None], tuple[list[SegmentRecord], object]], render: bool = True
+    ):
         """Apply ``change(current file, source text)`` → ``(segments, result)`` in one
         ``store.edit`` transaction; returns ``result``. A change that raises writes nothing."""
         self.path_of(doc_id)
@@ -105,7 +107,8 @@ class Workspace(TranslationsFolder):
             return replace(current, segments=tuple(segments)) if list(segments) != list(current.segments) else current
 
         edit(self.translations, doc_id, apply)
-        write_renderings(self.translations, doc_id, corpus=self.corpus)
+        if render:
+            write_renderings(self.translations, doc_id, corpus=self.corpus)
         return outcome[0]
 
     @staticmethod
@@ -126,7 +129,9 @@ class Workspace(TranslationsFolder):
         entry = HistoryEntry(now(), action, updated.status, updated.correction, record.status, record.correction)
         return replace(updated, revision=record.revision + 1, history=(*record.history, entry))
 
-    def _one(self, doc_id: str, seg_id: str, change: Callable[[SegmentRecord, str | None], SegmentRecord]) -> SegmentRecord:
+    def _one(
+        self, doc_id: str, seg_id: str, change: Callable[[SegmentRecord, str | None], SegmentRecord], render: bool = True
+    ) -> SegmentRecord:
         """A transaction that replaces one segment by ``change(segment, source text)``."""
 
         def apply(current: TranslationFile, text: str | None):
@@ -136,7 +141,7 @@ class Workspace(TranslationsFolder):
             segments[index] = updated
             return segments, updated
 
-        return self._transaction(doc_id, apply)
+        return self._transaction(doc_id, apply, render)
 
     def save_correction(self, doc_id: str, seg_id: str, text: str, base_revision: int | None, action: str = "edit") -> SegmentRecord:
         """Store a correction: the segment becomes ``edited`` (approved or reviewed work that
@@ -145,11 +150,35 @@ class Workspace(TranslationsFolder):
 
         def change(record: SegmentRecord, _text) -> SegmentRecord:
             if record.correction == text:
-                return record  # the same text twice (or from two tabs) is not a conflict
+                return replace(record, draft="")  # the same text twice (or from two tabs) is not a conflict
             self._check(record, base_revision)
-            return self._changed(record, action, correction=text, status=after_edit(record, text))
+            return replace(self._changed(record, action, correction=text, status=after_edit(record, text)), draft="")
 
         return self._one(doc_id, seg_id, change)
+
+    def save_draft(self, doc_id: str, seg_id: str, text: str) -> SegmentRecord:
+        """Keep what a reviewer typed and has not saved: no status, revision, history or
+        rendering changes. A draft equal to what the segment shows is no draft."""
+
+        def change(record: SegmentRecord, _text) -> SegmentRecord:
+            draft = "" if text == shown_text(record) else text
+            return record if draft == record.draft else replace(record, draft=draft)
+
+        return self._one(doc_id, seg_id, change, render=False)
+
+    def discard_draft(self, doc_id: str, seg_id: str) -> SegmentRecord:
+        return self.save_draft(doc_id, seg_id, self._shown(doc_id, seg_id))
+
+    def _shown(self, doc_id: str, seg_id: str) -> str:
+        return shown_text(self._find(load(self.path_of(doc_id)), seg_id)[1])
+
+    def drafts(self) -> dict[str, int]:
+        """Unsaved drafts per document (documents with none left out)."""
+        counts = {}
+        for summary in self.summaries():
+            if summary.drafts:
+                counts[summary.id] = summary.drafts
+        return counts
 
     def set_status(self, doc_id: str, seg_id: str, status: str, base_revision: int | None, action: str = "status") -> SegmentRecord:
         """Move a segment to ``status`` (rules in workbench.store.workflow). Raises TransitionError

@@ -71,6 +71,9 @@ class SegmentRecord:
     # run does not bump it. Concurrent editors compare it.
     revision: int = 0
     history: tuple[HistoryEntry, ...] = ()
+    # Text a reviewer typed and has not saved yet: kept across documents, pages and browser
+    # reloads. It changes no status, no revision and no rendering.
+    draft: str = ""
 
     def best_text(self) -> str:
         """What the English rendering shows: correction, else machine output, else the source."""
@@ -154,6 +157,8 @@ def _record_to_json(record: SegmentRecord) -> dict:
         "revision": record.revision,
         "history": [asdict(entry) for entry in record.history],
     }
+    if record.draft:
+        data["draft"] = record.draft
     if record.machine is not None:
         machine = asdict(record.machine)
         machine["flags"] = list(record.machine.flags)
@@ -209,6 +214,7 @@ def _record_from_json(data: dict) -> SegmentRecord:
         note=str(data.get("note", "")),
         revision=int(data.get("revision", 0)),
         history=tuple(HistoryEntry(**entry) for entry in data.get("history", ())),
+        draft=str(data.get("draft", "")),
     )
 
 

@@ -96,3 +96,41 @@ class TranslationMemory:
                 matches.append(FuzzyMatch(entry, round(ratio, 4)))
         matches.sort(key=lambda match: (-match.similarity, -STATUS_RANK[match.entry.status]))
         return matches[:limit]
+
+    def concordance(self, query: str, field: str = "source", lang: str | None = None, limit: int = 50) -> list[MemoryEntry]:
+        """Entries whose source (or target) holds every word of ``query``, any case: how a
+        term was translated before."""
+        words = normalise(query).split()
+        if not words:
+            return []
+        found = []
+        for entry in self._exact.values():
+            if lang is not None and entry.lang != lang:
+                continue
+            haystack = normalise(entry.source if field == "source" else entry.target)
+            if all(word in haystack for word in words):
+                found.append(entry)
+        found.sort(key=lambda entry: (-STATUS_RANK[entry.status], len(entry.source)))
+        return found[:limit]
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """``[(op, text)]`` from ``old`` to ``new`` word by word: op is ``=``, ``-`` or ``+``.
+    What a reviewer needs to see of a fuzzy match: where its source differs from this one."""
+    a, b = old.split(), new.split()
+    result: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            result.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            result.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            result.append(("+", " ".join(b[j1:j2])))
+    return result
+
+
+def shown_diff(old: str, new: str) -> str:
+    """``word_diff`` as plain text: [-removed-] {+added+}."""
+    marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+    return " ".join(marks[op].format(text) for op, text in word_diff(old, new))

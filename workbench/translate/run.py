@@ -192,7 +192,7 @@ def _new_records(document: Document) -> list[SegmentRecord]:
 
 
 def _has_human_work(record: SegmentRecord) -> bool:
-    return bool(record.correction) or record.status in SET_BY_PEOPLE
+    return bool(record.correction) or bool(record.draft) or record.status in SET_BY_PEOPLE
 
 
 def carry_over(old: TranslationFile, new_records: list[SegmentRecord]) -> tuple[list[SegmentRecord], list[SegmentRecord], list[str]]:
@@ -220,6 +220,7 @@ def carry_over(old: TranslationFile, new_records: list[SegmentRecord]) -> tuple[
                     note=old_record.note,
                     revision=old_record.revision,
                     history=old_record.history,
+                    draft=old_record.draft,
                 )
             )
         else:
