@@ -4,14 +4,17 @@ printed; set WORKBENCH_ARTIFACTS to keep it somewhere else)."""
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -30,12 +33,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _Beacon(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        _Beacon.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+
 @pytest.fixture
-def served_workspace(tmp_path, toy_model):
+def beacon():
+    """A local server that counts every request: a document's text must never cause one."""
+    _Beacon.hits = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Beacon)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Beacon.hits
+    server.shutdown()
+
+
+@pytest.fixture
+def served_workspace(tmp_path, toy_model, beacon):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "news.txt").write_text(
         to_toyish("the workers want bread") + "\n\n" + to_toyish("solidarity with all comrades") + "\n", encoding="utf-8"
+    )
+    (corpus / "page.txt").write_text(
+        to_toyish("the children want peace") + f" ![]({beacon[0]}/s.png) <img src={beacon[0]}/i.png>\n", encoding="utf-8"
     )
     translations = tmp_path / "translations"
     translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="xx"))
@@ -96,6 +125,23 @@ def browser(tmp_path):
     driver.quit()
 
 
+def open_document(browser, name: str) -> None:
+    """Click a document in the sidebar (Streamlit redraws it: look again until it holds)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            labels = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] label')
+            next(label for label in labels if label.text.startswith(name)).click()
+            return
+        except (StaleElementReferenceException, StopIteration):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 def test_type_a_correction_in_the_browser(served_workspace, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -105,6 +151,9 @@ def test_type_a_correction_in_the_browser(served_workspace, browser, tmp_path):
     url, translations = served_workspace
     wait = WebDriverWait(browser, 60)
     browser.get(url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    open_document(browser, "news")
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h2"), "news"))
     area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
     assert area.get_attribute("value") == "the workers want bread"
     area.send_keys(Keys.CONTROL, "a")
@@ -131,3 +180,41 @@ def test_type_a_correction_in_the_browser(served_workspace, browser, tmp_path):
     artifacts.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(artifacts / "review-app.png"))
     print(f"screenshot: {artifacts / 'review-app.png'}")
+
+
+def test_document_markup_fetches_nothing_and_a_draft_survives_a_switch_and_a_reload(served_workspace, browser, beacon):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, translations = served_workspace
+    beacon_url, hits = beacon
+    wait = WebDriverWait(browser, 60)
+    browser.get(url)
+    search = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="Search sources and translations"]')))
+    search.send_keys("s.png", Keys.ENTER)  # the hit shows the line, image syntax and all
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "1 hits"))
+    open_document(browser, "page")
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), f"![]({beacon_url}/s.png)"))
+    time.sleep(1.0)
+    assert hits == [], f"the document's text made the browser fetch {hits}"
+    assert not browser.find_elements(By.CSS_SELECTOR, f'img[src^="{beacon_url}"]')
+
+    # A draft: typed, never saved, kept across another document and a reload.
+    open_document(browser, "news")
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h2"), "news"))
+    area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    area.send_keys(Keys.CONTROL, "a")
+    area.send_keys("A draft typed in Chromium")
+    area.send_keys(Keys.CONTROL, Keys.ENTER)  # commit: the app keeps it as a draft on disk
+    deadline = time.monotonic() + 30
+    while load(translations / "news.json").segments[0].draft != "A draft typed in Chromium" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert load(translations / "news.json").segments[0].draft == "A draft typed in Chromium"
+    browser.refresh()
+    area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, 'textarea[aria-label="Correction"]').get_attribute("value") != "")
+    values = [a.get_attribute("value") for a in browser.find_elements(By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')]
+    assert "A draft typed in Chromium" in values
+    assert load(translations / "news.json").segments[0].correction == ""  # a draft is not a correction

@@ -6,19 +6,31 @@ Run it with ``workbench review``. Document text is shown as inert text: never as
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import streamlit as st
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
-from workbench.review.overview import attention_order, is_flagged, is_low_confidence
+from workbench.review import qa
+from workbench.review.overview import attention_order, is_flagged, is_low_confidence, needs_review, project_progress
 from workbench.review.workspace import ConflictError, OpenDocument, Workspace
 from workbench.store.files import SOURCE, SegmentRecord, StoreError
 from workbench.store.workflow import LABELS
 from workbench.store.workflow import SETTABLE as SETTABLE_STATUSES
 
 SETTABLE = [str(status) for status in SETTABLE_STATUSES]
+
+# Every character Markdown (and Streamlit's own :directives:, $math$) gives a meaning to.
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+
+
+def plain(text: str) -> str:
+    """``text`` for a Markdown-rendering place (labels, captions, messages) shown exactly as
+    written: a document line ``![](http://…)`` stays characters and fetches nothing."""
+    return _MARKUP.sub(r"\\\1", str(text))
+
 
 PAGE_SIZE = 25
 # Static styling only (no document content): right-to-left segments, compact English ones.
@@ -71,10 +83,10 @@ def flash(kind: str, message: str) -> None:
     st.session_state["flash"] = (kind, message)
 
 
-def show_flash() -> None:
-    if "flash" in st.session_state:
-        kind, message = st.session_state.pop("flash")
-        getattr(st, kind)(message)
+def show_flash(key: str = "flash") -> None:
+    if key in st.session_state:
+        kind, message = st.session_state.pop(key)
+        getattr(st, kind)(plain(message))
 
 
 def act(action, *args, success: str = "") -> None:
@@ -96,7 +108,7 @@ def sidebar(ws: Workspace) -> str | None:
     st.sidebar.title("Translation Workbench")
     summaries = ws.summaries()
     if not summaries:
-        st.sidebar.info(f"No translated documents in {ws.translations}/. Run `workbench translate` first.")
+        st.sidebar.info(plain(f"No translated documents in {ws.translations}/. Run workbench translate first."))
         return None
     all_langs = sorted({lang for s in summaries for lang in s.languages})
     chosen_langs = st.sidebar.multiselect("Language", all_langs, format_func=lambda c: f"{c} · {languages.name_of(c)}", key="filter-langs")
@@ -110,32 +122,97 @@ def sidebar(ws: Workspace) -> str | None:
     if attention:
         visible.sort(key=lambda s: (-s.flagged, -s.low_confidence, s.id))
 
+    by_id = {s.id: s for s in summaries}
+
     def label(doc_id: str) -> str:
-        summary = next(s for s in summaries if s.id == doc_id)
-        if summary.error:
-            return f"⚠ {doc_id} (unreadable)"
-        flags = f" · ⚑{summary.flagged}" if summary.flagged else ""
-        return f"{doc_id} — {summary.done}/{summary.to_review} done{flags}"
+        return plain(by_id[doc_id].label())
+
+    progress = project_progress([s for s in summaries if not s.error])
+    words = progress["words"]
+    to_do = sum(count for status, count in words.items() if status in ("untranslated", "machine", "edited"))
+    done = sum(count for status, count in words.items() if status in ("reviewed", "approved", "rejected"))
+    st.sidebar.caption(plain(f"Project: {done} of {done + to_do} words reviewed · {to_do} to review"))
+    if done + to_do:
+        st.sidebar.progress(done / (done + to_do))
+    drafts = sum(s.drafts for s in summaries)
+    if drafts:
+        st.sidebar.warning(plain(f"✎ {drafts} unsaved drafts in {sum(1 for s in summaries if s.drafts)} documents (kept on disk)"))
 
     ids = [s.id for s in visible]
     if not ids:
         st.sidebar.warning("No document matches the filters.")
         return None
-    current = st.session_state.get("doc")
+    # The address carries the document (?doc=…), so a reload or a shared link opens it again.
+    current = st.session_state.get("doc") or st.query_params.get("doc")
     index = ids.index(current) if current in ids else 0
     doc_id = st.sidebar.radio("Documents", ids, index=index, format_func=label, key="doc-radio")
     st.session_state["doc"] = doc_id
+    if st.query_params.get("doc") != doc_id:
+        st.query_params["doc"] = doc_id
 
     query = st.sidebar.text_input("Search sources and translations", key="search")
     if query.strip():
         hits = ws.search(query)
         st.sidebar.caption(f"{len(hits)} hits")
         for number, hit in enumerate(hits[:30]):
-            if st.sidebar.button(f"{hit.document_id}: {hit.snippet[:60]}", key=f"hit-{number}-{hit.document_id}-{hit.segment_id}"):
+            if st.sidebar.button(plain(f"{hit.document_id}: {hit.snippet[:60]}"), key=f"hit-{number}-{hit.document_id}-{hit.segment_id}"):
                 st.session_state["doc"] = hit.document_id
                 st.session_state["focus"] = hit.segment_id
                 st.rerun()
+    find_and_replace(ws)
+    concordance(ws)
     return doc_id
+
+
+def find_and_replace(ws: Workspace) -> None:
+    """Across documents, with a preview of every change; one step undoes the last batch."""
+    from workbench.review import replace
+
+    with st.sidebar.expander("Find and replace"):
+        needle = st.text_input("Find in translations", key="fr-find")
+        replacement = st.text_input("Replace with", key="fr-replace")
+        case = st.checkbox("Match case", key="fr-case")
+        regex = st.checkbox("Regular expression", key="fr-regex")
+        if needle:
+            try:
+                changes = replace.preview(ws, needle, replacement, case=case, regex=regex)
+            except WorkbenchError as error:
+                st.error(plain(str(error)))
+                changes = []
+            st.caption(plain(f"{len(changes)} translations would change"))
+            if changes:
+                st.dataframe(
+                    [{"document": c.document_id, "before": c.before, "after": c.after} for c in changes],
+                    hide_index=True,
+                    key="fr-preview",
+                )
+                if st.button(f"Replace in {len(changes)} segments", key="fr-apply"):
+                    try:
+                        _, skipped = replace.apply(ws, changes)
+                        flash("success", f"Replaced in {len(changes) - len(skipped)} segments." + "".join(f" {s}" for s in skipped))
+                    except (WorkbenchError, OSError) as error:
+                        flash("error", f"Not replaced: {error}")
+                    st.rerun()
+        batch = replace.last_batch(ws)
+        if batch is not None and st.button("Undo the last replace", key="fr-undo"):
+            try:
+                restored, skipped = replace.undo(ws, batch)
+                flash("success", f"Undone in {restored} segments." + "".join(f" {s}" for s in skipped))
+            except (WorkbenchError, OSError) as error:
+                flash("error", f"Not undone: {error}")
+            st.rerun()
+
+
+def concordance(ws: Workspace) -> None:
+    """How words were translated before: the translation memory, searched."""
+    with st.sidebar.expander("Concordance (translation memory)"):
+        query = st.text_input("Words", key="cc-query")
+        field = st.radio("In", ["source", "target"], horizontal=True, key="cc-field")
+        if query.strip():
+            entries = memory(ws).concordance(query, field)
+            st.caption(plain(f"{len(entries)} entries"))
+            for entry in entries[:20]:
+                st.text(f"{entry.lang}: {entry.source}\n→ {entry.target}  ({entry.status}, {entry.document_id})")
 
 
 # -- one segment ---------------------------------------------------------------------------
@@ -145,7 +222,7 @@ def english_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
     with st.container(key=f"en-{record.id}"):
         left, right = st.columns([12, 1])
         left.text(record.source)
-        with right.popover("⋯"):
+        with right.popover("More", help="Change the language of this segment"):
             relabel_controls(ws, doc_id, record, record.revision)
 
 
@@ -168,6 +245,8 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
     key = f"correction-{doc_id}-{record.id}"
     base_key, loaded_key = f"{key}-base", f"{key}-loaded"
     on_disk = record.correction or (record.machine.text if record.machine else "")
+    # A draft on disk (typed in another document visit, page, or before a reload) comes back.
+    initial = record.draft or on_disk
     untouched = st.session_state.get(key) == st.session_state.get(loaded_key)
     suggestion = st.session_state.pop(f"{key}-use", None)
     if suggestion is not None:
@@ -175,13 +254,48 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
     elif (
         key not in st.session_state
         or st.session_state.pop(f"{key}-reset", False)
-        or (untouched and (st.session_state.get(base_key) != record.revision or st.session_state.get(loaded_key) != on_disk))
+        or (untouched and (st.session_state.get(base_key) != record.revision or st.session_state.get(loaded_key) != initial))
     ):
-        st.session_state[key] = on_disk
-        st.session_state[loaded_key] = on_disk
+        st.session_state[key] = initial
+        st.session_state[loaded_key] = initial
         st.session_state[base_key] = record.revision
-        st.session_state[f"status-{record.id}"] = str(record.status) if record.status in SETTABLE else "edited"
+        st.session_state[f"status-{record.id}"] = str(record.status) if record.status in SETTABLE else "reviewed"
     return key, st.session_state[base_key]
+
+
+def keep_draft(ws: Workspace, doc_id: str, seg_id: str, key: str) -> None:
+    """The correction box changed: keep the text on disk as a draft, so nothing typed is lost
+    when the reviewer moves to another document, page or filter, or reloads the browser."""
+    try:
+        ws.save_draft(doc_id, seg_id, st.session_state[key])
+    except (WorkbenchError, OSError) as error:
+        st.session_state[f"flash-{seg_id}"] = ("error", f"Your text stays in this tab, but could not be kept on disk: {error}")
+
+
+def replace_text(record: SegmentRecord, text: str) -> SegmentRecord:
+    """The segment as it would be with ``text`` as its correction (QA checks what is typed)."""
+    from dataclasses import replace
+
+    return replace(record, correction=text) if text else record
+
+
+def glossary_of(ws: Workspace):
+    """The project's glossary, read again only when its file changed."""
+    from workbench.store import glossary
+
+    path = glossary.path_of(ws.translations)
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return _glossary(str(ws.translations), stamp)
+
+
+@st.cache_resource(max_entries=4)
+def _glossary(translations: str, stamp: int):
+    from workbench.store import glossary
+
+    try:
+        return glossary.load(Path(translations))
+    except glossary.GlossaryError:
+        return glossary.Glossary()
 
 
 def saved(key: str, text: str, record: SegmentRecord) -> None:
@@ -199,36 +313,65 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
             st.caption(f"{record.kind} · {record.start}–{record.end} · {LABELS.get(record.status, record.status)}")
             with st.container(key=f"{direction}-source-{record.id}"):  # right-to-left scripts read right to left
                 st.text(record.source)
+            terms = glossary_of(ws).find(record.source, record.lang)
+            if terms:
+                st.caption(plain("Glossary: " + " · ".join(f"{m.term.term} → {m.term.english}" for m in terms)))
         with target_column:
             if record.machine is not None:
                 flags = f" · ⚑ {', '.join(record.machine.flags)}" if record.machine.flags else ""
-                st.caption(f"machine ({record.machine.model}) · confidence {record.machine.confidence:.2f}{flags}")
+                st.caption(plain(f"machine ({record.machine.model}) · confidence {record.machine.confidence:.2f}{flags}"))
                 st.text(record.machine.text)
-            elif record.note:
-                st.warning(record.note)
+            elif record.note and not record.correction and not record.note.startswith("no model for "):
+                st.warning(plain(record.note))  # a missing model is said once, above the segments
+            elif not record.correction:
+                st.caption("no machine translation: type one")
+            from workbench.store.memory import shown_diff
+
             for number, match in enumerate(
                 m for m in memory(ws).fuzzy(record.lang, record.source) if (m.entry.document_id, m.entry.segment_id) != (doc_id, record.id)
             ):
-                st.caption(f"memory {match.similarity:.0%} ({match.entry.status}, {match.entry.document_id})")
+                st.caption(
+                    plain(f"memory {match.similarity:.0%} ({match.entry.status}, {match.entry.document_id}); its source, against this one:")
+                )
+                st.text(shown_diff(match.entry.source, record.source))
                 st.text(match.entry.target)
-                if st.button("Use this", key=f"use-{record.id}-{number}"):
+                if st.button(f"Use this ({match.similarity:.0%})", key=f"use-{record.id}-{number}"):
                     st.session_state[f"{key}-use"] = match.entry.target
                     st.rerun()
             if base != record.revision:
                 st.info("Changed elsewhere since you started editing. Save to see the conflict, or load the latest version.")
                 if st.button("Load the latest version", key=f"reset-{record.id}"):
+                    try:
+                        ws.discard_draft(doc_id, record.id)  # the reviewer chose the saved text over the typed one
+                    except (WorkbenchError, OSError) as error:
+                        st.session_state[f"flash-{record.id}"] = ("error", f"The draft could not be dropped: {error}")
                     st.session_state[f"{key}-reset"] = True
                     st.rerun()
-            text = st.text_area("Correction", key=key, height=90)
+            text = st.text_area("Correction", key=key, height=90, on_change=keep_draft, args=(ws, doc_id, record.id, key))
+            if record.draft and text == record.draft:
+                st.caption("✎ unsaved draft (kept on disk): Save to make it the correction, or Revert")
+                if st.button("Revert", key=f"revert-{record.id}", help="Drop the draft and show the saved text again"):
+                    try:
+                        ws.discard_draft(doc_id, record.id)
+                    except (WorkbenchError, OSError) as error:
+                        st.session_state[f"flash-{record.id}"] = ("error", f"Not reverted: {error}")
+                    st.session_state[f"{key}-reset"] = True
+                    st.rerun()
+            issues = qa.check(replace_text(record, text), glossary_of(ws))
+            for issue in issues:
+                st.caption(plain(f"{'⛔' if issue.severity == qa.ERROR else '⚠'} {issue.check}: {issue.message}"))
+            show_flash(f"flash-{record.id}")
             save_column, status_column, set_column, more_column = st.columns([2, 3, 2, 1])
             if save_column.button("Save", key=f"save-{record.id}", type="primary"):
                 try:
                     saved(key, text, ws.save_correction(doc_id, record.id, text, base))
-                    flash("success", "Correction saved.")
+                    flash("success", f"Correction saved ({record.lang} segment at {record.start}–{record.end}).")
+                    st.session_state[f"flash-{record.id}"] = ("success", "Saved.")
                 except ConflictError as error:
                     flash("error", f"Not saved: {error}")
-                except WorkbenchError as error:
-                    flash("error", f"Not saved: {error}")
+                except (WorkbenchError, OSError) as error:  # a read-only folder, a full disk: the text stays in the box
+                    flash("error", f"Not saved: {error}. Your text is still in the box.")
+                st.session_state["focus"] = record.id  # the view stays on this segment
                 st.rerun()
             status = status_column.selectbox("Status", SETTABLE, key=f"status-{record.id}", label_visibility="collapsed")
             if set_column.button("Set status", key=f"set-{record.id}"):
@@ -239,16 +382,18 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                 except WorkbenchError as error:
                     flash("error", f"Not done: {error}")
                 st.rerun()
-            with more_column.popover("⋯"):
+            with more_column.popover("More", help="Re-translate, change the language, split or merge"):
                 if st.button("Re-translate", key=f"retranslate-{record.id}"):
                     act(ws.retranslate, doc_id, record.id, translator(str(ws.translations)), success="Re-translated.")
                     st.rerun()
                 relabel_controls(ws, doc_id, record, base)
-                at = st.number_input(
-                    "Split at character", 1, max(1, len(record.source) - 1), value=max(1, len(record.source) // 2), key=f"at-{record.id}"
-                )
+                second = st.text_input("Split before", help="The first words of the second part, as in the source", key=f"at-{record.id}")
                 if st.button("Split", key=f"split-{record.id}"):
-                    act(ws.split, doc_id, record.id, int(at), base, translator(str(ws.translations)), success="Split.")
+                    at = record.source.find(second) if second else -1
+                    if at <= 0:
+                        flash("error", "Not split: type the first words of the second part exactly as the source has them.")
+                    else:
+                        act(ws.split, doc_id, record.id, at, base, translator(str(ws.translations)), success="Split.")
                     st.rerun()
                 if st.button("Merge with next", key=f"merge-{record.id}"):
                     act(ws.merge, doc_id, record.id, base, None, translator(str(ws.translations)), success="Merged.")
@@ -262,30 +407,47 @@ def document_view(ws: Workspace, doc_id: str) -> None:
     try:
         document: OpenDocument = ws.open(doc_id)
     except (StoreError, WorkbenchError) as error:
-        st.error(f"This document cannot be opened, and it will not be overwritten: {error}")
+        st.error(plain(f"This document cannot be opened, and it will not be overwritten: {error}"))
         return
     translation = document.translation
     records = list(translation.segments)
     foreign = [r for r in records if r.status != SOURCE]
     counts = {str(status): sum(r.status == status for r in foreign) for status in LABELS if status != SOURCE}
-    st.header(doc_id)
+    st.header(plain(doc_id))
+    waiting = [r for r in foreign if needs_review(r)]
+    words = sum(len(r.source.split()) for r in foreign)
     st.caption(
-        f"{translation.path} · {len(records)} segments, {len(foreign)} to translate · "
-        + " · ".join(f"{k} {v}" for k, v in counts.items() if v)
+        plain(
+            f"{translation.path} · {len(records)} segments, {len(foreign)} to translate ({words} words) · "
+            + " · ".join(f"{k} {v}" for k, v in counts.items() if v)
+        )
     )
+    if foreign:
+        st.progress((len(foreign) - len(waiting)) / len(foreign), text=plain(f"{len(foreign) - len(waiting)} of {len(foreign)} done"))
+    else:
+        st.info("Nothing to translate here: every segment is English.")
+    missing = sorted({r.note for r in foreign if r.machine is None and not r.correction and r.note.startswith("no model for ")})
+    for note in missing:
+        st.warning(plain(note))
     if translation.encoding != "utf-8" or translation.encoding_confidence < 1.0:
         st.caption(f"decoded as {translation.encoding} (confidence {translation.encoding_confidence:.2f})")
     for warning in translation.decoding_warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     if document.text is None:
-        st.warning(document.text_problem)
+        st.warning(plain(document.text_problem))
     review_tab, english_tab = st.tabs(["Review", "English rendering"])
     with review_tab:
-        controls = st.columns(4)
-        show_english = controls[0].toggle("Show English segments", value=True, key="show-en")
-        wanted = controls[1].multiselect("Status", list(counts), key="seg-status")
-        order = controls[2].selectbox("Order", ["document", "attention first"], key="seg-order")
-        visible = [r for r in records if (show_english or r.status != SOURCE) and (not wanted or r.status in wanted)]
+        controls = st.columns(5)
+        show = controls[0].radio("Show", ["needs review", "all"], key="seg-show", help="Segments waiting for you, or every segment")
+        show_english = controls[1].toggle("English segments", value=True, key="show-en", disabled=show != "all")
+        wanted = controls[2].multiselect("Status", list(counts), key="seg-status")
+        order = controls[3].selectbox("Order", ["document", "attention first"], key="seg-order")
+        if show == "needs review":
+            visible = [r for r in records if needs_review(r) and (not wanted or r.status in wanted)]
+        else:
+            visible = [r for r in records if (show_english or r.status != SOURCE) and (not wanted or r.status in wanted)]
+        if not visible:
+            st.info("No segment needs review in this document." if show == "needs review" else "No segment matches the filters.")
         if order == "attention first":
             visible = sorted((r for r in visible if r.status != SOURCE), key=attention_order)
         focus = st.session_state.pop("focus", None)
@@ -293,7 +455,7 @@ def document_view(ws: Workspace, doc_id: str) -> None:
         if focus is not None:
             position = next((i for i, r in enumerate(visible) if r.id == focus), 0)
             st.session_state["page"] = position // PAGE_SIZE + 1
-        page = controls[3].number_input(f"Page (of {pages})", 1, pages, key="page") if pages > 1 else 1
+        page = controls[4].number_input(f"Page (of {pages})", 1, pages, key="page") if pages > 1 else 1
         for record in visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
             if record.status == SOURCE:
                 english_segment(ws, doc_id, record)
@@ -302,12 +464,12 @@ def document_view(ws: Workspace, doc_id: str) -> None:
         flagged = sum(is_flagged(r) for r in foreign)
         low = sum(is_low_confidence(r) for r in foreign)
         if flagged or low:
-            st.caption(f"{flagged} flagged, {low} low-confidence segments in this document")
+            st.caption(plain(f"{flagged} flagged, {low} low-confidence segments in this document"))
     with english_tab:
         try:
             rendering = document.rendering()
         except WorkbenchError as error:
-            st.warning(str(error))
+            st.warning(plain(str(error)))
         else:
             st.text_area("English", rendering, height=480, disabled=True, key=f"rendering-{doc_id}")
             st.download_button("Download English (.txt)", rendering, file_name=f"{Path(doc_id).name}.en.txt", mime="text/plain")
