@@ -207,7 +207,7 @@ def test_document_markup_fetches_nothing_and_a_draft_survives_a_switch_and_a_rel
     area = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
     area.send_keys(Keys.CONTROL, "a")
     area.send_keys("A draft typed in Chromium")
-    area.send_keys(Keys.CONTROL, Keys.ENTER)  # commit: the app keeps it as a draft on disk
+    area.send_keys(Keys.TAB)  # leaving the box: the app keeps the text as a draft on disk (Ctrl+Enter would save it)
     deadline = time.monotonic() + 30
     while load(translations / "news.json").segments[0].draft != "A draft typed in Chromium" and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -218,3 +218,40 @@ def test_document_markup_fetches_nothing_and_a_draft_survives_a_switch_and_a_rel
     values = [a.get_attribute("value") for a in browser.find_elements(By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')]
     assert "A draft typed in Chromium" in values
     assert load(translations / "news.json").segments[0].correction == ""  # a draft is not a correction
+
+
+def test_the_keyboard_saves_two_segments_with_ctrl_enter_and_moves_on(served_workspace, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, translations = served_workspace
+    wait = WebDriverWait(browser, 60)
+    browser.get(url + "?doc=news")
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h2"), "news"))
+    first = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    first.click()
+    first.send_keys(Keys.CONTROL, "a")
+    first.send_keys("First, by keyboard.")
+    first.send_keys(Keys.CONTROL, Keys.ENTER)
+
+    def saved(index: int, text: str) -> bool:
+        return load(translations / "news.json").segments[index].correction == text
+
+    wait.until(lambda _: saved(0, "First, by keyboard."))
+    # The focus moved to the next segment's box: type there without touching the mouse.
+    wait.until(lambda driver: driver.switch_to.active_element.get_attribute("aria-label") == "Correction")
+    wait.until(lambda driver: driver.switch_to.active_element.get_attribute("value") == "solidarity with all comrades")
+    second = browser.switch_to.active_element
+    second.send_keys(Keys.CONTROL, "a")
+    second.send_keys("Second, by keyboard.")
+    second.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(lambda _: saved(1, "Second, by keyboard."))
+    records = load(translations / "news.json").segments
+    assert [(r.correction, r.status) for r in records] == [("First, by keyboard.", "edited"), ("Second, by keyboard.", "edited")]
+    # Alt+A approves the segment in focus.
+    box = browser.find_elements(By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')[0]
+    box.click()
+    box.send_keys(Keys.ALT, "a")
+    wait.until(lambda _: load(translations / "news.json").segments[0].status == "approved")

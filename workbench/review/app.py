@@ -361,7 +361,19 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
             for issue in issues:
                 st.caption(plain(f"{'⛔' if issue.severity == qa.ERROR else '⚠'} {issue.check}: {issue.message}"))
             show_flash(f"flash-{record.id}")
-            save_column, status_column, set_column, more_column = st.columns([2, 3, 2, 1])
+            save_column, approve_column, status_column, set_column, more_column = st.columns([2, 2, 3, 2, 2])
+            if approve_column.button("Approve", key=f"approve-{record.id}", help="Alt+A: save what is typed, approve, go on"):
+                try:
+                    current = record
+                    if text != (record.correction or (record.machine.text if record.machine else "")):
+                        current = ws.save_correction(doc_id, record.id, text, base)
+                    updated = ws.set_status(doc_id, record.id, "approved", current.revision)
+                    saved(key, text, updated)
+                    flash("success", f"Approved ({record.lang} segment at {record.start}–{record.end}).")
+                except (WorkbenchError, OSError) as error:
+                    flash("error", f"Not approved: {error}. Your text is still in the box.")
+                st.session_state["focus"] = record.id
+                st.rerun()
             if save_column.button("Save", key=f"save-{record.id}", type="primary"):
                 try:
                     saved(key, text, ws.save_correction(doc_id, record.id, text, base))
@@ -381,6 +393,13 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                     flash("success", f"Status set to {status}.")
                 except WorkbenchError as error:
                     flash("error", f"Not done: {error}")
+                st.rerun()
+            copy_machine, copy_source = st.columns(2)
+            if record.machine is not None and copy_machine.button("Use machine translation", key=f"use-machine-{record.id}", help="Alt+M"):
+                st.session_state[f"{key}-use"] = record.machine.text
+                st.rerun()
+            if copy_source.button("Use source text", key=f"use-source-{record.id}", help="Alt+S: for names, numbers, quotations"):
+                st.session_state[f"{key}-use"] = record.source
                 st.rerun()
             with more_column.popover("More", help="Re-translate, change the language, split or merge"):
                 if st.button("Re-translate", key=f"retranslate-{record.id}"):
@@ -501,9 +520,37 @@ def authorised(expected: str | None) -> bool:
     return False
 
 
+KEYS_HELP = """
+| keys | in a correction box |
+|---|---|
+| Ctrl+Enter | save, then go to the next segment |
+| Ctrl+↓ / Ctrl+↑ | next / previous segment |
+| Alt+A | save what is typed and approve |
+| Alt+M / Alt+S | put the machine translation / the source text in the box |
+| Esc | drop the unsaved draft |
+"""
+
+
+def keyboard() -> None:
+    """Install the keyboard shortcuts (static script of the package, no document content)."""
+    import json
+
+    script = (Path(__file__).parent / "static" / "keys.js").read_text(encoding="utf-8")
+    # The frame (same origin, scripts allowed) adds the script to the page itself, where it
+    # outlives the frame. Only this static script of the package goes in: never user content.
+    st.iframe(
+        "<script>const s = window.parent.document.createElement('script');"
+        f"s.textContent = {json.dumps(script)}; window.parent.document.head.appendChild(s);</script>",
+        height=1,
+    )
+    with st.sidebar.expander("Keyboard"):
+        st.markdown(KEYS_HELP)
+
+
 def main() -> None:
     st.set_page_config(page_title="Translation Workbench", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)  # static CSS, no document content
+    keyboard()
     settings = app_settings()
     if not authorised(settings.review_token):
         return

@@ -1,0 +1,80 @@
+// The review app's keyboard: installed once into the page (not the component's frame, which
+// Streamlit may replace), it finds segments by the classes Streamlit gives keyed elements
+// (st-key-segment-<id>, st-key-save-<id> …) and clicks the app's own buttons, so every key
+// does exactly what the button does.
+(function () {
+  const win = window;
+  if (win.__workbenchKeys) return;
+  win.__workbenchKeys = true;
+  const doc = win.document;
+
+  function segments() {
+    return Array.from(doc.querySelectorAll('[class*="st-key-segment-"]'));
+  }
+  function segmentId(element) {
+    const match = /st-key-segment-(\S+)/.exec(element.className);
+    return match ? match[1] : null;
+  }
+  function current(target) {
+    return target && target.closest ? target.closest('[class*="st-key-segment-"]') : null;
+  }
+  function focusSegment(id) {
+    const box = doc.querySelector('.st-key-segment-' + id + ' textarea');
+    if (!box) return false;
+    box.focus();
+    box.scrollIntoView({block: 'center'});
+    return true;
+  }
+  function focusLater(id) {
+    // After a save the page is drawn again, which can drop the focus: for a few seconds, give
+    // it back to the segment's box whenever nothing else holds it (a click elsewhere wins).
+    win.sessionStorage.setItem('workbench-focus', id);
+    let tries = 0;
+    focusSegment(id);
+    const timer = win.setInterval(function () {
+      tries += 1;
+      const active = doc.activeElement;
+      if (!active || active === doc.body) focusSegment(id);
+      if (tries > 24) {
+        win.clearInterval(timer);
+        win.sessionStorage.removeItem('workbench-focus');
+      }
+    }, 250);
+  }
+  function click(id, name) {
+    const button = doc.querySelector('.st-key-' + name + '-' + id + ' button');
+    if (button) button.click();
+    return Boolean(button);
+  }
+  function neighbour(segment, step) {
+    const all = segments();
+    const index = all.indexOf(segment);
+    const next = all[index + step];
+    return next ? segmentId(next) : null;
+  }
+
+  doc.addEventListener('keydown', function (event) {
+    const segment = current(event.target);
+    const id = segment ? segmentId(segment) : null;
+    if (event.ctrlKey && event.key === 'Enter' && id && event.target.tagName === 'TEXTAREA') {
+      // Streamlit commits the box on Ctrl+Enter itself; the save follows, then the next segment.
+      const next = neighbour(segment, 1);
+      win.setTimeout(function () { click(id, 'save'); if (next) focusLater(next); }, 200);
+    } else if (event.ctrlKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      const all = segments();
+      const target = segment ? neighbour(segment, event.key === 'ArrowDown' ? 1 : -1) : (all[0] && segmentId(all[0]));
+      if (target) { event.preventDefault(); focusSegment(target); }
+    } else if (event.altKey && id && (event.key === 'a' || event.key === 'm' || event.key === 's')) {
+      event.preventDefault();
+      const name = {a: 'approve', m: 'use-machine', s: 'use-source'}[event.key];
+      const text = segment.querySelector('textarea');
+      if (text) text.blur();  // commit what is typed first
+      win.setTimeout(function () { click(id, name); focusLater(event.key === 'a' ? (neighbour(segment, 1) || id) : id); }, 200);
+    } else if (event.key === 'Escape' && id) {
+      if (click(id, 'revert')) focusLater(id);
+    }
+  }, true);
+
+  const pending = win.sessionStorage.getItem('workbench-focus');
+  if (pending) focusLater(pending);
+})();
