@@ -10,8 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from builders.toy import to_toyish
 from tests.conftest import ROOT
+from workbench.core.settings import Settings
 from workbench.store.files import load
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 APP = str(ROOT / "workbench" / "review" / "app.py")
 
@@ -30,9 +31,9 @@ def workspace(tmp_path, toy_model, monkeypatch):
     )
     (corpus / "other.txt").write_text("لا بديل عن إسقاط الأسد\n\nScript: <script>alert('x')</script> **bold**\n", encoding="utf-8")
     translations = tmp_path / "translations"
-    translate_corpus([corpus / "news.txt"], TranslateSettings(out_dir=translations, force_lang="xx"))
+    translate_corpus([corpus / "news.txt"], Settings(translations=translations), force_lang="xx")
     # Its own empty models folder: no ar model, whatever other tests of the session installed.
-    translate_corpus([corpus / "other.txt"], TranslateSettings(out_dir=translations, models_dir=tmp_path / "no-models"))
+    translate_corpus([corpus / "other.txt"], Settings(translations=translations, models_dir=tmp_path / "no-models"))
     monkeypatch.setenv("WORKBENCH_CORPUS", str(corpus))
     monkeypatch.setenv("WORKBENCH_TRANSLATIONS", str(translations))
     st.cache_resource.clear()
@@ -144,7 +145,7 @@ def test_memory_matches_are_offered_and_used(workspace):
     ws.set_status("news", first.id, "approved", 1)
     # A near-identical sentence elsewhere is offered the approved translation.
     (workspace.parent / "corpus" / "later.txt").write_text(to_toyish("the workers want bread") + "!\n", encoding="utf-8")
-    translate_corpus([workspace.parent / "corpus" / "later.txt"], TranslateSettings(out_dir=workspace, force_lang="xx"))
+    translate_corpus([workspace.parent / "corpus" / "later.txt"], Settings(translations=workspace), force_lang="xx")
     at = open_app("later")
     record = load(workspace / "later.json").segments[0]
     assert "The workers want bread!" in [t.value for t in at.text]
@@ -177,7 +178,7 @@ def test_document_text_and_names_are_never_markup(workspace):
     (corpus / "**bold** ![x](http:__127.0.0.1_9_s.png).txt").write_text(
         to_toyish("the workers want bread") + " ![](http://127.0.0.1:9/s.png) **loud**\n", encoding="utf-8"
     )
-    translate_corpus([corpus], TranslateSettings(out_dir=workspace, force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=workspace), force_lang="xx")
     at = open_app()
     at.sidebar.text_input(key="search").input("s.png").run()
     labels = [b.label for b in at.sidebar.button if b.key and b.key.startswith("hit-")]

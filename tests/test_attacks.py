@@ -26,6 +26,7 @@ from builders.toy import to_toyish
 from tests.conftest import ROOT
 from workbench.core.errors import InputError
 from workbench.core.limits import Limits
+from workbench.core.settings import Settings
 from workbench.store.files import load
 
 MEMORY_BOUND = 6 * 1024**3  # address space of one command: a bomb read whole would pass it
@@ -175,20 +176,20 @@ def test_a_100_mb_one_line_file_is_refused_at_once(tmp_path):
 
 def test_two_files_with_one_stem_are_two_documents_and_a_correction_survives(tmp_path, toy_model):
     from workbench.review.workspace import Workspace
-    from workbench.translate.run import TranslateSettings, translate_corpus
+    from workbench.translate.run import translate_corpus
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     out = tmp_path / "translations"
     (corpus / "report.txt").write_text(TOYISH, encoding="utf-8")
-    settings = TranslateSettings(out_dir=out, force_lang="xx")
-    translate_corpus([corpus], settings)
+    settings = Settings(translations=out)
+    translate_corpus([corpus], settings, force_lang="xx")
     record = load(out / "report.json").segments[0]
     Workspace(corpus, out).save_correction("report", record.id, "The workers want bread!", record.revision)
 
     (corpus / "report.csv").write_text(to_toyish("the children want peace") + "\n", encoding="utf-8")
     for _ in range(2):  # re-runs never flip ids
-        summary = translate_corpus([corpus], settings)
+        summary = translate_corpus([corpus], settings, force_lang="xx")
         assert not summary.errors
         assert sorted(p.name for p in out.glob("*.json")) == ["report.csv.json", "report.json"]
         kept = load(out / "report.json")
@@ -197,7 +198,7 @@ def test_two_files_with_one_stem_are_two_documents_and_a_correction_survives(tmp
         assert load(out / "report.csv.json").segments[0].machine.text == "the children want peace"
 
     fresh = tmp_path / "fresh"  # no earlier files: both keep their suffix
-    translate_corpus([corpus], TranslateSettings(out_dir=fresh, force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=fresh), force_lang="xx")
     assert sorted(p.name for p in fresh.glob("*.json")) == ["report.csv.json", "report.txt.json"]
 
 
@@ -220,14 +221,14 @@ def test_a_full_disk_is_one_line_per_document_and_the_cache_gives_way(tmp_path, 
 
 
 def test_a_cache_that_cannot_be_opened_is_no_cache(tmp_path, toy_model):
-    from workbench.translate.run import TranslateSettings, translate_corpus
+    from workbench.translate.run import translate_corpus
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(TOYISH, encoding="utf-8")
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
-    summary = translate_corpus([corpus], TranslateSettings(out_dir=tmp_path / "out", force_lang="xx", cache_path=blocker / "mt.sqlite3"))
+    summary = translate_corpus([corpus], Settings(translations=tmp_path / "out", cache=blocker / "mt.sqlite3"), force_lang="xx")
     assert summary.written == 1 and not summary.errors
     assert any("the translation cache cannot be used" in line for line in summary.warnings)
 
@@ -343,14 +344,14 @@ def test_ctrl_c_with_segmentation_workers_gives_no_worker_traceback(large_corpus
 
 @pytest.fixture
 def translated(tmp_path, toy_model):
-    from workbench.translate.run import TranslateSettings, translate_corpus
+    from workbench.translate.run import translate_corpus
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "news.txt").write_text(TOYISH, encoding="utf-8")
     (corpus / "more.txt").write_text(to_toyish("the children want peace") + "\n", encoding="utf-8")
     out = tmp_path / "translations"
-    translate_corpus([corpus], TranslateSettings(out_dir=out, force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=out), force_lang="xx")
     return corpus, out
 
 
@@ -533,12 +534,12 @@ def test_the_app_shows_nothing_without_its_token(tmp_path, toy_model, monkeypatc
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from workbench.translate.run import TranslateSettings, translate_corpus
+    from workbench.translate.run import translate_corpus
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "news.txt").write_text(TOYISH, encoding="utf-8")
-    translate_corpus([corpus], TranslateSettings(out_dir=tmp_path / "translations", force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=tmp_path / "translations"), force_lang="xx")
     monkeypatch.setenv("WORKBENCH_CORPUS", str(corpus))
     monkeypatch.setenv("WORKBENCH_TRANSLATIONS", str(tmp_path / "translations"))
     monkeypatch.setenv("WORKBENCH_REVIEW_TOKEN", "s3cret-token-for-the-test")

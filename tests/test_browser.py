@@ -20,8 +20,9 @@ import pytest
 
 from builders.toy import to_toyish
 from tests.conftest import ROOT
+from workbench.core.settings import Settings
 from workbench.store.files import load
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -67,7 +68,7 @@ def served_workspace(tmp_path, toy_model, beacon):
         to_toyish("the children want peace") + f" ![]({beacon[0]}/s.png) <img src={beacon[0]}/i.png>\n", encoding="utf-8"
     )
     translations = tmp_path / "translations"
-    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=translations), force_lang="xx")
     port = free_port()
     server = subprocess.Popen(
         [

@@ -6,10 +6,11 @@ import pytest
 from lxml import etree
 
 from builders.toy import to_toyish
+from workbench.core.settings import Settings
 from workbench.exchange.bilingual import ExchangeError, export, import_file
 from workbench.review.workspace import Workspace
 from workbench.store.files import load
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 DATA = Path(__file__).parent / "data"
@@ -28,7 +29,7 @@ def workspace(tmp_path, toy_model):
     corpus.mkdir()
     (corpus / "news.txt").write_text("\n\n".join(to_toyish(line) for line in LINES) + "\n", encoding="utf-8")
     translations = tmp_path / "translations"
-    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=translations), force_lang="xx")
     ws = Workspace(corpus, translations)
     records = ws.open("news").translation.segments
     ws.save_correction("news", records[1].id, "Solidarity with all comrades!", 0)  # edited

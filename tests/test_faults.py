@@ -15,11 +15,11 @@ import pytest
 from builders.toy import to_toyish
 from tests.conftest import ROOT
 from tests.test_resume import make_corpus
+from workbench.core.settings import Settings
 from workbench.review.workspace import Workspace
 from workbench.store import files as store
 from workbench.store.files import load, remove_stale_temporaries, write_atomically
-from workbench.translate.engine import DecodingOptions
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 
 def beam_of(path) -> int:
@@ -81,7 +81,7 @@ def translated(tmp_path, toy_model):
     for name in ("a", "b"):
         (corpus / f"{name}.txt").write_text(to_toyish("the workers want bread") + "\n", encoding="utf-8")
     out = tmp_path / "translations"
-    summary = translate_corpus([corpus], TranslateSettings(out_dir=out, force_lang="xx"))
+    summary = translate_corpus([corpus], Settings(translations=out), force_lang="xx")
     assert summary.written == 2
     return corpus, out
 
@@ -102,7 +102,7 @@ def test_a_full_or_read_only_folder_is_an_error_and_leaves_every_file_intact(tra
 
     monkeypatch.setattr(store.os, failing, fail)
     # Greedy decoding changes nothing here but the options, so every file would be rewritten.
-    summary = translate_corpus([corpus], TranslateSettings(out_dir=out, force_lang="xx", options=DecodingOptions(beam=1)))
+    summary = translate_corpus([corpus], Settings(translations=out, beam=1), force_lang="xx")
     monkeypatch.undo()
     assert summary.written == 0
     assert sorted(summary.errors) == [

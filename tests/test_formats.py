@@ -17,10 +17,11 @@ from lxml import html
 from tests.conftest import ROOT
 from tests.formats_data import ENGLISH, TOY, ToySegmenter, docx_bytes, pdf_bytes, write_corpus
 from workbench.core.errors import InputError
+from workbench.core.settings import Settings
 from workbench.formats.readers import extract
 from workbench.review.workspace import Workspace
 from workbench.store.files import load
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,7 +31,7 @@ def translated(tmp_path, toy_model):
     corpus = tmp_path / "corpus"
     write_corpus(corpus)
     out = tmp_path / "translations"
-    summary = translate_corpus([corpus], TranslateSettings(out_dir=out), segmenter=ToySegmenter())
+    summary = translate_corpus([corpus], Settings(translations=out), segmenter=ToySegmenter())
     assert summary.errors == [] and summary.written == 8
     return corpus, out
 
@@ -137,7 +138,7 @@ def test_real_saved_pages(tmp_path, toy_model, page):
     source = (DATA / "pages" / f"{page}.html").read_bytes()
     (corpus / f"{page}.html").write_bytes(source)
     out = tmp_path / "out"
-    summary = translate_corpus([corpus], TranslateSettings(out_dir=out, force_lang="xx"))
+    summary = translate_corpus([corpus], Settings(translations=out), force_lang="xx")
     assert summary.errors == []
     before = html.document_fromstring(source)
     after = html.document_fromstring((out / f"{page}.en.html").read_bytes())
@@ -158,7 +159,7 @@ def test_a_word_made_file(tmp_path, toy_model):
     corpus.mkdir()
     (corpus / "word.docx").write_bytes((DATA / "docx" / "word-paras-and-tables.docx").read_bytes())
     out = tmp_path / "out"
-    assert translate_corpus([corpus], TranslateSettings(out_dir=out, force_lang="xx")).errors == []
+    assert translate_corpus([corpus], Settings(translations=out), force_lang="xx").errors == []
     before, after = docx.Document(str(corpus / "word.docx")), docx.Document(str(out / "word.en.docx"))
     assert [p.style.name for p in before.paragraphs] == [p.style.name for p in after.paragraphs]
     assert len(after.tables) == len(before.tables) > 0
@@ -188,7 +189,7 @@ def test_bad_files_are_named_and_the_others_go_through(tmp_path, toy_model, name
     (corpus / name).write_bytes(data)
     (corpus / "good.docx").write_bytes(docx_bytes())
     out = tmp_path / "out"
-    summary = translate_corpus([corpus], TranslateSettings(out_dir=out), segmenter=ToySegmenter())
+    summary = translate_corpus([corpus], Settings(translations=out), segmenter=ToySegmenter())
     assert summary.written == 1 and (out / "good.en.docx").is_file()
     assert len(summary.errors) == 1 and name in summary.errors[0] and message in summary.errors[0]
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.docx.en.txt", "good.docx.json", "good.en.docx"]

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from builders.toy import to_toyish
+from workbench.core.settings import Settings
 from workbench.review.workspace import Workspace
 from workbench.store.files import load
 from workbench.store.memory import MemoryEntry, TranslationMemory
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 
 def test_reviewed_corrections_are_reused_in_later_runs(tmp_path, toy_model):
@@ -13,7 +14,7 @@ def test_reviewed_corrections_are_reused_in_later_runs(tmp_path, toy_model):
     shared = to_toyish("solidarity with all comrades")
     (corpus / "first.txt").write_text(shared + "\n", encoding="utf-8")
     out = tmp_path / "translations"
-    translate_corpus([corpus / "first.txt"], TranslateSettings(out_dir=out, force_lang="xx"))
+    translate_corpus([corpus / "first.txt"], Settings(translations=out), force_lang="xx")
     ws = Workspace(corpus, out)
     record = ws.open("first").translation.segments[0]
     ws.save_correction("first", record.id, "Solidarity with all our comrades!", 0)
@@ -22,7 +23,7 @@ def test_reviewed_corrections_are_reused_in_later_runs(tmp_path, toy_model):
     (corpus / "second.txt").write_text(
         to_toyish("the workers want bread") + "\n\n" + "  " + shared.replace(" ", "  ") + "\n", encoding="utf-8"
     )
-    summary = translate_corpus([corpus / "second.txt"], TranslateSettings(out_dir=out, force_lang="xx"))
+    summary = translate_corpus([corpus / "second.txt"], Settings(translations=out), force_lang="xx")
     assert summary.from_memory == 1
     reused = load(out / "second.json").segments[1]
     assert reused.machine.text == "Solidarity with all our comrades!"
@@ -30,7 +31,7 @@ def test_reviewed_corrections_are_reused_in_later_runs(tmp_path, toy_model):
     assert reused.status == "machine"  # a reviewer still confirms it here
     assert load(out / "second.json").segments[0].machine.origin == "engine"
     # The first document's own correction is not fed back to itself.
-    again = translate_corpus([corpus / "first.txt"], TranslateSettings(out_dir=out, force_lang="xx"))
+    again = translate_corpus([corpus / "first.txt"], Settings(translations=out), force_lang="xx")
     assert again.from_memory == 0
 
 

@@ -17,9 +17,10 @@ from builders.multilingual import to_toy
 from builders.toy import to_toyish
 from tests.conftest import ROOT, TOY_PACKAGE, isolated_argos_env
 from workbench.core.document import Segment
+from workbench.core.settings import Settings
 from workbench.store.files import load
 from workbench.translate.models import InstalledModel, ModelError, install, list_installed, route_for
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 
 def workbench(env: dict, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -47,7 +48,7 @@ class LineSegmenter:
 
 
 def run(corpus: Path, out: Path, models_dir: Path, labels: dict[str, str], **settings):
-    return translate_corpus([corpus], TranslateSettings(out_dir=out, models_dir=models_dir, **settings), segmenter=LineSegmenter(labels))
+    return translate_corpus([corpus], Settings(translations=out, models_dir=models_dir, **settings), segmenter=LineSegmenter(labels))
 
 
 def test_multilingual_model_translates_kurmanji_and_armenian_while_a_dedicated_pair_keeps_its_language(tmp_path, models_dir):

@@ -13,10 +13,11 @@ import pytest
 from lxml import etree
 
 from tests.conftest import ROOT
+from workbench.core.settings import Settings
 from workbench.exchange.omegat import CONFIRMED_TMX, MACHINE_TMX, MANIFEST, export_projects, import_project, join_sentences
 from workbench.review.workspace import Workspace
 from workbench.store.files import load
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 TURKISH = [
     "Dünya devriminin yeni havzası!",
@@ -34,7 +35,7 @@ def workspace(tmp_path):
     (corpus / "bildiri.txt").write_text("Solidarity statement\n\n" + "\n\n".join(TURKISH) + "\n", encoding="utf-8")
     translations = tmp_path / "translations"
     # Its own empty models folder: no tr model whatever other tests installed, so segments stay untranslated.
-    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="tr", models_dir=tmp_path / "no-models"))
+    translate_corpus([corpus], Settings(translations=translations, models_dir=tmp_path / "no-models"), force_lang="tr")
     ws = Workspace(corpus, translations)
     records = ws.open("bildiri").translation.segments
     assert [r.source for r in records] == ["Solidarity statement", *TURKISH]  # forced: the heading is tr too

@@ -20,8 +20,9 @@ ray = pytest.importorskip("ray")
 
 from tests.conftest import ROOT  # noqa: E402
 from tests.test_resume import assert_same, make_corpus, snapshot  # noqa: E402
+from workbench.core.settings import Settings  # noqa: E402
 from workbench.translate.distributed import RayEngineTranslator  # noqa: E402
-from workbench.translate.run import TranslateSettings, translate_corpus  # noqa: E402
+from workbench.translate.run import decoding_options, translate_corpus  # noqa: E402
 from workbench.translate.translators import build_translator  # noqa: E402
 
 # A loopback test cluster needs no token (Ray 2.5x enables token authentication by default).
@@ -33,7 +34,7 @@ def corpus(tmp_path, toy_model):
     folder = tmp_path / "corpus"
     make_corpus(folder, documents=8, lines=30)
     reference = tmp_path / "reference"
-    summary = translate_corpus([folder], TranslateSettings(out_dir=reference, force_lang="xx"))
+    summary = translate_corpus([folder], Settings(translations=reference), force_lang="xx")
     assert summary.written == 8
     return folder, snapshot(reference)
 
@@ -48,7 +49,7 @@ def cluster():
 def test_the_same_documents_as_in_process(corpus, cluster, tmp_path):
     folder, expected = corpus
     out = tmp_path / "ray"
-    summary = translate_corpus([folder], TranslateSettings(out_dir=out, force_lang="xx", executor="ray", workers=2))
+    summary = translate_corpus([folder], Settings(translations=out, executor="ray", workers=2), force_lang="xx")
     assert (summary.written, summary.errors, summary.retried) == (8, [], 0)
     assert summary.from_engine > 0
     assert_same(snapshot(out), expected)
@@ -76,12 +77,12 @@ class KillOnce:
 def test_a_worker_killed_mid_run_has_its_work_retried(corpus, cluster, tmp_path):
     folder, expected = corpus
     out = tmp_path / "ray"
-    settings = TranslateSettings(out_dir=out, force_lang="xx")
-    distributed = RayEngineTranslator(settings.options, workers=2, chunk_size=4)
+    settings = Settings(translations=out)
+    distributed = RayEngineTranslator(decoding_options(settings), workers=2, chunk_size=4)
     victim = distributed.worker_pids()[0]
     progress = KillOnce(victim)
-    translator = build_translator(settings.cache_file, options=settings.options, routed=distributed)
-    summary = translate_corpus([folder], settings, progress=progress, translator=translator)
+    translator = build_translator(settings.cache_file, options=decoding_options(settings), routed=distributed)
+    summary = translate_corpus([folder], settings, force_lang="xx", progress=progress, translator=translator)
     assert progress.killed
     with pytest.raises(ProcessLookupError):
         os.kill(victim, 0)  # the worker really died

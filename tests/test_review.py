@@ -5,11 +5,12 @@ import json
 import pytest
 
 from builders.toy import to_toyish
+from workbench.core.settings import Settings
 from workbench.review.workspace import ConflictError, ReviewError, Workspace
 from workbench.store.files import StoreError, load
 from workbench.store.workflow import TransitionError
 from workbench.translate.record import RecordTranslator
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 LINES = ["the workers want bread", "solidarity with all comrades", "our children need a new school"]
 
@@ -21,7 +22,7 @@ def workspace(tmp_path, toy_model):
     text = "Toyish newsletter\n\n" + "\n\n".join(to_toyish(line) for line in LINES) + "\n"
     (corpus / "news.txt").write_text(text, encoding="utf-8")
     translations = tmp_path / "translations"
-    translate_corpus([corpus], TranslateSettings(out_dir=translations, force_lang="xx"))
+    translate_corpus([corpus], Settings(translations=translations), force_lang="xx")
     # The heading is English: relabel it, as a reviewer would.
     ws = Workspace(corpus, translations)
     heading = ws.open("news").translation.segments[0]
@@ -89,7 +90,7 @@ def test_two_tabs_editing_the_same_segment_conflict_instead_of_overwriting(works
 
 
 def test_relabel_and_retranslate(workspace):
-    translator = RecordTranslator(TranslateSettings(out_dir=workspace.translations))
+    translator = RecordTranslator(Settings(translations=workspace.translations))
     record = segments(workspace)[1]
     relabelled = workspace.relabel("news", record.id, "hy", record.revision, translator)
     assert relabelled.lang == "hy" and relabelled.machine is None
@@ -101,7 +102,7 @@ def test_relabel_and_retranslate(workspace):
 
 
 def test_split_and_merge(workspace):
-    translator = RecordTranslator(TranslateSettings(out_dir=workspace.translations))
+    translator = RecordTranslator(Settings(translations=workspace.translations))
     record = segments(workspace)[1]
     at = record.source.index(" volas")  # "zo kema | volas panu"
     left, right = workspace.split("news", record.id, at, record.revision, translator)

@@ -11,13 +11,14 @@ import pytest
 
 from builders.toy import to_toyish
 from tests.conftest import ROOT
+from workbench.core.settings import Settings
 from workbench.review import qa, replace
 from workbench.review.overview import project_progress
 from workbench.review.workspace import Workspace
 from workbench.store import glossary
 from workbench.store.files import SegmentRecord, load
 from workbench.store.memory import MemoryEntry, TranslationMemory, shown_diff, word_diff
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 
 @pytest.fixture
@@ -28,8 +29,8 @@ def workspace(tmp_path, toy_model) -> Workspace:
         to_toyish("the workers want bread") + "\n\n" + to_toyish("solidarity with all comrades") + "\n", encoding="utf-8"
     )
     (corpus / "english.txt").write_text("Only English here.\n", encoding="utf-8")
-    translate_corpus([corpus / "news.txt"], TranslateSettings(out_dir=tmp_path / "translations", force_lang="xx"))
-    translate_corpus([corpus / "english.txt"], TranslateSettings(out_dir=tmp_path / "translations", force_lang="en"))
+    translate_corpus([corpus / "news.txt"], Settings(translations=tmp_path / "translations"), force_lang="xx")
+    translate_corpus([corpus / "english.txt"], Settings(translations=tmp_path / "translations"), force_lang="en")
     return Workspace(corpus, tmp_path / "translations")
 
 
@@ -64,7 +65,7 @@ def test_a_draft_equal_to_the_shown_text_is_no_draft_and_a_run_keeps_drafts(work
     (workspace.corpus / "news.txt").write_text(
         (workspace.corpus / "news.txt").read_text(encoding="utf-8") + "\n" + to_toyish("the children want peace") + "\n", encoding="utf-8"
     )
-    translate_corpus([workspace.corpus / "news.txt"], TranslateSettings(out_dir=workspace.translations, force_lang="xx"))
+    translate_corpus([workspace.corpus / "news.txt"], Settings(translations=workspace.translations), force_lang="xx")
     again = load(workspace.path_of("news"))
     assert [r.draft for r in again.segments if r.draft] == ["draft text"]
     assert len(again.segments) == 3

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from builders.toy import to_toyish
+from workbench.core.settings import Settings
 from workbench.formats.rendering import render_english
 from workbench.store.files import load, loads
-from workbench.translate.engine import DecodingOptions
-from workbench.translate.run import TranslateSettings, translate_corpus
+from workbench.translate.run import translate_corpus
 
 TOY_DOC = ("{a}\n\n    {b}. {c}.\n\n{d}\n").format(
     a=to_toyish("solidarity with all comrades"),
@@ -20,8 +20,8 @@ TOY_DOC = ("{a}\n\n    {b}. {c}.\n\n{d}\n").format(
 TOY_ENGLISH = "solidarity with all comrades\n\n    the workers want bread. they will not win the war.\n\nour children need a new school\n"
 
 
-def run(corpus: Path, out: Path, **settings):
-    return translate_corpus([corpus], TranslateSettings(out_dir=out, **settings))
+def run(corpus: Path, out: Path, force_lang: str | None = None, **settings):
+    return translate_corpus([corpus], Settings(translations=out, **settings), force_lang=force_lang)
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_rerun_uses_the_cache_and_leaves_files_alone(tmp_path, toy_corpus, toy_m
 def test_greedy_is_a_different_cache_entry(tmp_path, toy_corpus, toy_model):
     out = tmp_path / "translations"
     run(toy_corpus, out, force_lang="xx")
-    greedy = run(toy_corpus, out, force_lang="xx", options=DecodingOptions(beam=1))
+    greedy = run(toy_corpus, out, force_lang="xx", beam=1)
     assert greedy.from_engine == 4
     assert load(out / "toy.json").segments[0].machine.options["beam"] == 1
 
@@ -113,7 +113,7 @@ def test_rerun_never_overwrites_corrections(tmp_path, toy_corpus, toy_model):
     out = tmp_path / "translations"
     run(toy_corpus, out, force_lang="xx")
     edit(out / "toy.json", 0, "Solidarity with all comrades!", "approved")
-    run(toy_corpus, out, force_lang="xx", options=DecodingOptions(beam=1))
+    run(toy_corpus, out, force_lang="xx", beam=1)
     record = load(out / "toy.json").segments[0]
     assert (record.correction, record.status) == ("Solidarity with all comrades!", "approved")
     assert (out / "toy.en.txt").read_text(encoding="utf-8").startswith("Solidarity with all comrades!\n")

@@ -302,7 +302,7 @@ def translate(
 ) -> None:
     """Translate every non-English segment to English; write translations/<doc>.json and <doc>.en.txt."""
     from workbench.core import languages
-    from workbench.translate.run import TranslateSettings, translate_corpus
+    from workbench.translate.run import translate_corpus
 
     settings = _settings(
         translations=out or out_alias, beam=1 if greedy else beam, threads=threads, window=window, device=device,
@@ -311,7 +311,6 @@ def translate(
         ray_address=ray_address, workers=workers, index=index,
     )  # fmt: skip
     forced = languages.normalize(lang) if lang else None
-    run = TranslateSettings.from_settings(settings, force_lang=forced, install_missing=install_missing)
     if settings.executor == "ray" and "WORKBENCH_RAY_STATUS_FD" not in os.environ:
         raise typer.Exit(_supervised_ray_run(settings.translations))
     if settings.executor == "ray":
@@ -322,7 +321,9 @@ def translate(
         segmenter.start_workers()  # before the run starts its reader and writer threads
     try:
         with _RichProgress() as progress:
-            summary = translate_corpus(inputs, run, segmenter=segmenter, progress=progress)
+            summary = translate_corpus(
+                inputs, settings, force_lang=forced, install_missing=install_missing, segmenter=segmenter, progress=progress
+            )
     finally:
         segmenter.close()
     _print_summary(summary, settings.translations, settings.models_dir)
@@ -591,10 +592,9 @@ def align(
     if not no_mt:
         from workbench.core import languages
         from workbench.translate.record import RecordTranslator
-        from workbench.translate.run import TranslateSettings
 
         lang = main_language(read_document(source), _segmenter(settings)) if src_lang == "auto" else languages.normalize(src_lang)
-        translator = RecordTranslator(TranslateSettings.from_settings(settings))
+        translator = RecordTranslator(settings)
         route = translator.translator.expected(lang)
         if route is not None:
             translate_function, model_id = (lambda sentences: translator.sentences(lang, sentences)), route.model

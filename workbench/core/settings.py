@@ -157,6 +157,13 @@ DECLARED: tuple[Declared, ...] = (
     Declared("ray_address", _optional_text, None, "Join this Ray cluster (auto, host:port, ray://host:port); default: start a local one."),
     Declared("workers", _optional_positive_int, None, "Ray actors (default: one per CPU, or per GPU with device cuda)."),
     Declared("index", _optional_text, None, "Argos package index address (default: ARGOS_PACKAGE_INDEX, else Argos's own)."),
+    Declared(
+        "cache",
+        _optional_path,
+        None,
+        "The machine-translation cache, an SQLite file (default: `.cache/mt.sqlite3` in the translations folder).",
+        has_flag=False,
+    ),
     Declared("follow_links", _boolean, False, "Read files that links inside a corpus folder lead to outside it."),
     Declared(
         "keep_active_content",
@@ -197,6 +204,7 @@ class Settings:
     ray_address: str | None = None
     workers: int | None = None
     index: str | None = None
+    cache: Path | None = None
     follow_links: bool = False
     keep_active_content: bool = False
     max_input_mb: int = 200
@@ -208,7 +216,7 @@ class Settings:
 
     @property
     def cache_file(self) -> Path:
-        return self.translations / ".cache" / "mt.sqlite3"
+        return self.cache or self.translations / ".cache" / "mt.sqlite3"
 
     @property
     def limits(self):

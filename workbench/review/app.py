@@ -60,9 +60,8 @@ def translator(translations: str):
     from dataclasses import replace
 
     from workbench.translate.record import RecordTranslator
-    from workbench.translate.run import TranslateSettings
 
-    return RecordTranslator(TranslateSettings.from_settings(replace(app_settings(), translations=Path(translations))))
+    return RecordTranslator(replace(app_settings(), translations=Path(translations)))
 
 
 @st.cache_resource(max_entries=4)

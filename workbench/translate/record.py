@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from workbench.core.settings import Settings
 from workbench.store.files import SOURCE, SegmentRecord, now
 from workbench.translate.engine import Engine
-from workbench.translate.run import SYSTEM_NOTES, TranslateSettings, with_machine
+from workbench.translate.run import SYSTEM_NOTES, decoding_options, with_machine
 from workbench.translate.translators import Translator, build_translator
 
 
@@ -28,15 +29,15 @@ class RecordTranslator:
     """``retranslate_record`` over the standard chain without memory: what the review app and
     ``align`` use, through the same cache and engine as a run."""
 
-    def __init__(self, settings: TranslateSettings, engine: Engine | None = None) -> None:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
         self.translator = build_translator(
             settings.cache_file,
-            options=settings.options,
+            options=decoding_options(settings),
             threads=settings.threads,
             engine=engine,
             models_dir=settings.models_dir,
-            overrides=settings.model_overrides,
+            overrides=dict(settings.models),
             device=settings.device,
         )
 

@@ -25,7 +25,8 @@ from typing import Protocol
 
 from workbench.core.document import Document
 from workbench.core.errors import InputError, Interrupted, WorkbenchError
-from workbench.core.limits import DEFAULT_LIMITS, Limits
+from workbench.core.limits import Limits
+from workbench.core.settings import Settings
 from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document
 from workbench.formats.rendering import write_renderings
 from workbench.split.langid import detection_text
@@ -62,52 +63,58 @@ class Progress(Protocol):
     def sentences(self, count: int) -> None: ...  # sentences translated
 
 
-@dataclass(frozen=True)
-class TranslateSettings:
-    out_dir: Path = Path("translations")
-    options: DecodingOptions = field(default_factory=DecodingOptions)
-    threads: int | None = None
-    force_lang: str | None = None  # every segment with letters is in this language
-    cache_path: Path | None = None  # default: <out_dir>/.cache/mt.sqlite3
-    # Sentences per window: documents are translated and written a window at a time. A window
-    # goes as soon as it holds ``min_window`` sentences and the reader has nothing more ready,
-    # so the engine never waits for segmentation (the reader goes on while it translates).
-    window: int = 2048
-    min_window: int = 256
-    # Documents read and segmented ahead of the translation (and windows written behind it).
-    read_ahead: int = 256
-    models_dir: Path | None = None  # default: Argos's packages folder
-    model_overrides: dict[str, str] = field(default_factory=dict)  # --model LANG=NAME
-    device: str = "auto"
-    # Install from the Argos index the pairs the documents need and lack (online).
-    install_missing: bool = False
-    index: str | None = None
-    # "local" (this process) or "ray" (actors on a Ray cluster; ray_address None starts a
-    # local one with this machine's cores, "auto" or "ray://host:port" joins one).
-    executor: str = "local"
-    ray_address: str | None = None
-    workers: int | None = None
-    limits: Limits = DEFAULT_LIMITS
-    follow_links: bool = False  # read files a link in the corpus leads to outside it
-    keep_active_content: bool = False  # scripts and handlers stay in HTML renderings
+# A window goes as soon as it holds this many sentences and the reader has nothing more
+# ready, so the engine never waits for segmentation (the reader goes on while it translates).
+MIN_WINDOW = 256
+# Documents read and segmented ahead of the translation (and windows written behind it).
+READ_AHEAD = 256
 
-    @property
-    def cache_file(self) -> Path:
-        return self.cache_path or self.out_dir / ".cache" / "mt.sqlite3"
+
+def decoding_options(settings: Settings) -> DecodingOptions:
+    return DecodingOptions(beam=settings.beam, max_decoding_length=settings.max_length)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one run needs, read once from the settings (``core.settings.Settings``, the one
+    settings object) and the run's own arguments. Private plumbing, not a second settings
+    object: nothing outside this module makes one."""
+
+    out_dir: Path
+    options: DecodingOptions
+    threads: int | None
+    force_lang: str | None  # every segment with letters is in this language
+    cache_file: Path
+    window: int  # sentences per window: documents are translated and written a window at a time
+    min_window: int
+    read_ahead: int
+    models_dir: Path | None
+    model_overrides: dict[str, str]
+    device: str
+    install_missing: bool  # install from the Argos index the pairs the documents need and lack
+    index: str | None
+    executor: str  # "local" (this process) or "ray" (actors on a Ray cluster)
+    ray_address: str | None
+    workers: int | None
+    limits: Limits
+    follow_links: bool
+    keep_active_content: bool
 
     @classmethod
-    def from_settings(cls, settings, **run) -> TranslateSettings:
-        """A run's options from the one settings object (``core.settings.Settings``: defaults <
-        workbench.toml < WORKBENCH_* < flags), plus what belongs to this run alone
-        (``force_lang``, ``install_missing``): the only place the two meet."""
+    def of(cls, settings: Settings, *, force_lang: str | None = None, install_missing: bool = False) -> _Run:
         return cls(
             out_dir=settings.translations,
-            options=DecodingOptions(beam=settings.beam, max_decoding_length=settings.max_length),
+            options=decoding_options(settings),
             threads=settings.threads,
+            force_lang=force_lang,
+            cache_file=settings.cache_file,
             window=settings.window,
+            min_window=min(MIN_WINDOW, settings.window),
+            read_ahead=READ_AHEAD,
             models_dir=settings.models_dir,
             model_overrides=dict(settings.models),
             device=settings.device,
+            install_missing=install_missing,
             index=settings.index,
             executor=settings.executor,
             ray_address=settings.ray_address,
@@ -115,7 +122,6 @@ class TranslateSettings:
             limits=settings.limits,
             follow_links=settings.follow_links,
             keep_active_content=settings.keep_active_content,
-            **run,
         )
 
 
@@ -265,13 +271,19 @@ def with_missing_note(record: SegmentRecord, hint: str) -> SegmentRecord:
 
 def translate_corpus(
     paths: Iterable[Path],
-    settings: TranslateSettings,
+    settings: Settings,
+    *,
+    force_lang: str | None = None,
+    install_missing: bool = False,
     segmenter: Segmenter | None = None,
     engine: Engine | None = None,
     progress: Progress | None = None,
     translator: Translator | None = None,
 ) -> RunSummary:
-    """Translate documents into ``settings.out_dir``; see the module docstring.
+    """Translate documents into ``settings.translations``; see the module docstring.
+
+    ``force_lang``: the documents are in this language (no detection). ``install_missing``:
+    install from the Argos index the pairs the documents need and lack (online).
 
     Problems with single documents (unreadable input, a broken translations file, a full
     disk) are collected in ``RunSummary.errors``; the other documents go on. Ctrl-C ends the
@@ -279,6 +291,7 @@ def translate_corpus(
     """
     started = time.perf_counter()
     summary = RunSummary()
+    settings = _Run.of(settings, force_lang=force_lang, install_missing=install_missing)
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
     segmenter = segmenter or Segmenter()  # its detectors load on first use: not at all with --lang
@@ -401,7 +414,7 @@ def _put(written: queue.Queue, window: list, failure: list) -> None:
     written.put(window)
 
 
-def _write_behind(written: queue.Queue, settings: TranslateSettings, summary: RunSummary, progress, failure: list) -> None:
+def _write_behind(written: queue.Queue, settings: _Run, summary: RunSummary, progress, failure: list) -> None:
     """The writer thread: write each finished window, in order."""
     while True:
         window = written.get()
@@ -415,7 +428,7 @@ def _write_behind(written: queue.Queue, settings: TranslateSettings, summary: Ru
             failure.append(error)
 
 
-def _read_ahead(files, settings: TranslateSettings, segmenter: Segmenter, jobs: queue.Queue, stop: threading.Event) -> None:
+def _read_ahead(files, settings: _Run, segmenter: Segmenter, jobs: queue.Queue, stop: threading.Event) -> None:
     """The reader thread: read, decode and segment each document; put jobs (or error lines).
 
     Whatever goes wrong with one file (a parser's RecursionError, a full disk while reading a
@@ -480,7 +493,7 @@ def _recorded_for(out_dir: Path, doc_id: str, file: Path) -> bool:
         return False
 
 
-def _prepare(document: Document, settings: TranslateSettings, segmenter: Segmenter) -> _Job:
+def _prepare(document: Document, settings: _Run, segmenter: Segmenter) -> _Job:
     json_path = translation_path(settings.out_dir, document.id)
     existing = load(json_path) if json_path.exists() else None
     if existing is not None and existing.sha256 == document.sha256:
@@ -495,7 +508,7 @@ def _prepare(document: Document, settings: TranslateSettings, segmenter: Segment
     return _Job(document, fresh, records)
 
 
-def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: TranslateSettings) -> None:
+def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: _Run) -> None:
     """Which segments need a machine translation, and which languages have no model."""
     for record in job.records:
         summary.segments += 1
@@ -517,7 +530,7 @@ def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: Tran
         job.wanted.setdefault((record.lang, use_memory), set()).add(record.source)
 
 
-def _install_missing(lang: str, translator: Translator, summary: RunSummary, settings: TranslateSettings) -> bool:
+def _install_missing(lang: str, translator: Translator, summary: RunSummary, settings: _Run) -> bool:
     """Install the Argos package for ``lang`` from the index, once per run; True if it did."""
     from workbench.translate import models as model_store
 
@@ -540,7 +553,7 @@ def _install_missing(lang: str, translator: Translator, summary: RunSummary, set
     return True
 
 
-def _flush(window: list[_Job], translator: Translator, settings: TranslateSettings, summary: RunSummary, progress=None) -> list[_Job]:
+def _flush(window: list[_Job], translator: Translator, settings: _Run, summary: RunSummary, progress=None) -> list[_Job]:
     """Translate a window's segments (each distinct one once); returns the window, to write."""
     wanted: dict[tuple[str, bool], set[str]] = {}
     for job in window:
@@ -571,7 +584,7 @@ def _flush(window: list[_Job], translator: Translator, settings: TranslateSettin
     return window
 
 
-def _write(window: list[_Job], settings: TranslateSettings, summary: RunSummary, progress) -> None:
+def _write(window: list[_Job], settings: _Run, summary: RunSummary, progress) -> None:
     for job in window:
         summary.warnings.extend(job.document.warnings)
         report: list[str] = []
