@@ -57,9 +57,15 @@
     const segment = current(event.target);
     const id = segment ? segmentId(segment) : null;
     if (event.ctrlKey && event.key === 'Enter' && id && event.target.tagName === 'TEXTAREA') {
-      // Streamlit commits the box on Ctrl+Enter itself; the save follows, then the next segment.
+      // As a mouse click on Save does: the box loses focus (which hands its text to the app)
+      // and Save is clicked, in one go, so the save carries the text; then the next segment.
+      // Streamlit's own Ctrl+Enter (a separate commit and run) would race with the click.
+      event.preventDefault();
+      event.stopPropagation();
       const next = neighbour(segment, 1);
-      win.setTimeout(function () { click(id, 'save'); if (next) focusLater(next); }, 200);
+      event.target.blur();
+      click(id, 'save');
+      if (next) focusLater(next);
     } else if (event.ctrlKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
       const all = segments();
       const target = segment ? neighbour(segment, event.key === 'ArrowDown' ? 1 : -1) : (all[0] && segmentId(all[0]));
@@ -73,6 +79,16 @@
     } else if (event.key === 'Escape' && id) {
       if (click(id, 'revert')) focusLater(id);
     }
+  }, true);
+
+  // A click on a segment's Save or Approve keeps the view on that segment after the page is
+  // drawn again (it used to jump to the top).
+  doc.addEventListener('click', function (event) {
+    if (!event.isTrusted) return;  // the keys' own clicks choose where the focus goes
+    const button = event.target && event.target.closest ? event.target.closest('[class*="st-key-save-"], [class*="st-key-approve-"]') : null;
+    const segment = button ? current(button) : null;
+    const id = segment ? segmentId(segment) : null;
+    if (id) focusLater(id);
   }, true);
 
   const pending = win.sessionStorage.getItem('workbench-focus');
