@@ -197,7 +197,7 @@ def test_needs_review_qa_badges_and_glossary_terms(workspace):
     assert any(c == f"Glossary: {to_toyish('bread')} → bread" for c in captions)
     at.text_area(key=f"correction-news-{record.id}").input("The workers want 2 loaves").run()
     captions = [shown(c) for c in at.caption]
-    assert any(c.startswith("⛔ numbers: numbers differ: added 2") for c in captions)
+    assert any(c.startswith("QA error · numbers: numbers differ: added 2") for c in captions)
     assert any("glossary" in c for c in captions)
 
 

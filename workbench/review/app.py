@@ -358,9 +358,10 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                     st.rerun()
             issues = qa.check(replace_text(record, text), glossary_of(ws))
             for issue in issues:
-                st.caption(plain(f"{'⛔' if issue.severity == qa.ERROR else '⚠'} {issue.check}: {issue.message}"))
+                st.caption(plain(f"QA {issue.severity} · {issue.check}: {issue.message}"))
             show_flash(f"flash-{record.id}")
-            save_column, approve_column, status_column, set_column, more_column = st.columns([2, 2, 3, 2, 2])
+            save_column, approve_column, more_column = st.columns(3)
+            status_column, set_column = st.columns([3, 2])
             if approve_column.button("Approve", key=f"approve-{record.id}", help="Alt+A: save what is typed, approve, go on"):
                 try:
                     current = record
@@ -542,8 +543,7 @@ def keyboard() -> None:
         f"s.textContent = {json.dumps(script)}; window.parent.document.head.appendChild(s);</script>",
         height=1,
     )
-    with st.sidebar.expander("Keyboard"):
-        st.markdown(KEYS_HELP)
+
 
 
 def main() -> None:
@@ -555,6 +555,8 @@ def main() -> None:
         return
     ws = Workspace(settings.corpus, settings.translations)
     doc_id = sidebar(ws)
+    with st.sidebar.expander("Keyboard"):
+        st.markdown(KEYS_HELP)
     show_flash()
     if doc_id is not None:
         document_view(ws, doc_id)
