@@ -545,7 +545,6 @@ def keyboard() -> None:
     )
 
 
-
 def main() -> None:
     st.set_page_config(page_title="Translation Workbench", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)  # static CSS, no document content
