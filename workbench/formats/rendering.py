@@ -16,7 +16,6 @@ from workbench.formats import readers as formats
 from workbench.formats.decoding import decode_as
 from workbench.store.files import (
     SegmentRecord,
-    StoreError,
     TranslationFile,
     load,
     locked,
@@ -188,4 +187,4 @@ def write_renderings(
         return current
 
 
-__all__ = ["StoreError", "block_english", "render_english", "rendering", "source_text", "write_renderings"]
+__all__ = ["block_english", "render_english", "rendering", "source_text", "write_renderings"]
