@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 def build(folder: Path, segments: int) -> None:
     import hashlib
 
-    from workbench.formats.rendering import write_renderings
-    from workbench.store.files import MachineTranslation, SegmentRecord, TranslationFile, dumps, translation_path, write_atomically
+    from workbench.formats.rendering import edit_rendered
+    from workbench.store.files import MachineTranslation, SegmentRecord, TranslationFile
 
     corpus, translations = folder / "corpus", folder / "translations"
     corpus.mkdir()
@@ -55,8 +55,7 @@ def build(folder: Path, segments: int) -> None:
     text = "\n\n".join(lines) + "\n"
     (corpus / "big.txt").write_text(text, encoding="utf-8")
     translation = TranslationFile("big", str(corpus / "big.txt"), hashlib.sha256(text.encode()).hexdigest(), "utf-8", tuple(records))
-    write_atomically(translation_path(translations, "big"), dumps(translation))
-    write_renderings(translations, "big", text=text)
+    edit_rendered(translations, "big", lambda _: translation, text=text)
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ from workbench.core import languages
 from workbench.core.document import Document
 from workbench.core.errors import WorkbenchError
 from workbench.formats.inputs import read_document
-from workbench.formats.rendering import write_renderings
+from workbench.formats.rendering import edit_rendered
 from workbench.split.segment import Segmenter, split_sentences
-from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, now, segment_id, translation_path
+from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, now, segment_id, translation_path
 
 _LINE_ENDS = ("\r\n", "\n", "\r")
 
@@ -190,6 +190,5 @@ def save_bitext(out_dir: Path, bitext: Bitext) -> Path:
         ]
         return replace(aligned, segments=tuple(segments), orphans=tuple(orphans))
 
-    edit(out_dir, aligned.document_id, change)
-    write_renderings(out_dir, aligned.document_id, text=bitext.source.text)
+    edit_rendered(out_dir, aligned.document_id, change, text=bitext.source.text)
     return translation_path(out_dir, aligned.document_id)

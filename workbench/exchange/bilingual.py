@@ -17,8 +17,8 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.core.errors import WorkbenchError
-from workbench.formats.rendering import write_renderings
-from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now, readable_files
+from workbench.formats.rendering import edit_rendered
+from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, load, now, readable_files
 from workbench.store.folder import TranslationsFolder, UnknownDocument
 from workbench.store.workflow import Status, imported, shown_text
 
@@ -575,8 +575,7 @@ def _apply_document(workspace: TranslationsFolder, document_id: str, items: list
         return replace(current, segments=tuple(segments)) if segments != list(current.segments) else current
 
     try:
-        edit(workspace.translations, document_id, change)
-        write_renderings(workspace.translations, document_id, corpus=workspace.corpus)
+        edit_rendered(workspace.translations, document_id, change, corpus=workspace.corpus)
     except (WorkbenchError, OSError) as error:
         report.conflicts.extend(f"{document_id}#{item.segment_id}: not imported: {error}" for item in items)
         return

@@ -1,8 +1,8 @@
 """English renderings of a document: its text with every segment replaced by its best English
 (``<doc>.en.txt``), and the same in the source's own format (``.en.html``, ``.en.docx`` …).
 
-Rendering is the caller's step after a ``store.edit`` transaction (``write_renderings``): the
-store keeps translations files and knows nothing of formats.
+Rendering is the caller's step of a ``store.edit`` transaction (``edit_rendered``): the store
+keeps translations files and knows nothing of formats.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from workbench.formats.decoding import decode_as
 from workbench.store.files import (
     SegmentRecord,
     TranslationFile,
-    load,
-    locked,
+    edit,
     read_if_exists,
     rendering_path,
     safe_relative,
-    translation_path,
     write_atomically,
 )
 
@@ -153,38 +151,39 @@ def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_acti
         raise InputError(path, f"its {fmt} rendering cannot be written: {type(error).__name__}: {error}") from None
 
 
-def write_renderings(
-    out_dir: Path, doc_id: str, *, text: str | None = None, corpus: Path | None = None, keep_active_content: bool = False
+def edit_rendered(
+    out_dir: Path, doc_id: str, change, *, text: str | None = None, corpus: Path | None = None, keep_active_content: bool = False
 ) -> TranslationFile | None:
-    """Write the English renderings of a document as its translations file is now.
+    """``store.edit`` followed by the document's English renderings, written from the file as
+    the transaction wrote it and under the same lock, so whichever writer changes the file
+    last also renders it last. A change that changes nothing renders nothing.
 
-    The caller's step after ``store.edit``: under the document's lock, the *current* file is
-    read, so whichever writer renders last writes the latest text. The rendering needs the
-    source text: ``text``, else the file named in the translations file (or found in
-    ``corpus``) when its checksum still matches; without it nothing is written and the
-    rendering waits for the next run. Returns the file rendered (None when there is none).
-    Raises StoreError for a file that cannot be read and OSError when a rendering cannot be
-    written (the old rendering is then untouched).
+    The rendering needs the source text: ``text``, else the file named in the translations
+    file (or found in ``corpus``) when its checksum still matches; without it only the JSON
+    is written and the rendering waits for the next run. Raises what ``store.edit`` raises,
+    and OSError when a rendering cannot be written (the old rendering is then untouched).
     """
-    json_path = translation_path(out_dir, doc_id)
-    with locked(out_dir, doc_id):
-        if not json_path.exists():
-            return None
-        current = load(json_path)
-        found, data = None, None
-        if text is None or current.format != "text":
-            found, data, _ = _source_file(current, corpus)
-        if text is None and data is not None:
-            text, _ = _decoded(current, found, data)
-        if text is None:
-            return current
-        english = render_english(text, current.segments)
-        english_path = rendering_path(out_dir, doc_id)
-        if read_if_exists(english_path) != english:
-            write_atomically(english_path, english)
-        if current.format != "text" and data is not None:
-            _write_format_renderings(out_dir, doc_id, current, text, found, data, keep_active_content)
-        return current
+
+    def render(written: TranslationFile) -> None:
+        _render(out_dir, doc_id, written, text, corpus, keep_active_content)
+
+    return edit(out_dir, doc_id, change, after=render)
 
 
-__all__ = ["block_english", "render_english", "rendering", "source_text", "write_renderings"]
+def _render(out_dir: Path, doc_id: str, current: TranslationFile, text: str | None, corpus: Path | None, keep_active_content: bool) -> None:
+    found, data = None, None
+    if text is None or current.format != "text":
+        found, data, _ = _source_file(current, corpus)
+    if text is None and data is not None:
+        text, _ = _decoded(current, found, data)
+    if text is None:
+        return
+    english = render_english(text, current.segments)
+    english_path = rendering_path(out_dir, doc_id)
+    if read_if_exists(english_path) != english:
+        write_atomically(english_path, english)
+    if current.format != "text" and data is not None:
+        _write_format_renderings(out_dir, doc_id, current, text, found, data, keep_active_content)
+
+
+__all__ = ["block_english", "edit_rendered", "render_english", "rendering", "source_text"]

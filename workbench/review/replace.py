@@ -13,7 +13,8 @@ import secrets
 from dataclasses import dataclass, replace
 
 from workbench.core.errors import WorkbenchError
-from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, edit, load, now
+from workbench.formats.rendering import edit_rendered
+from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, load, now
 from workbench.store.folder import TranslationsFolder
 from workbench.store.workflow import after_edit, shown_text
 
@@ -86,8 +87,6 @@ def apply(folder: TranslationsFolder, changes: list[Replacement]) -> tuple[str, 
     """Write ``changes`` (from ``preview``) as corrections, one transaction per document.
     Returns the batch's id (for ``undo``) and the segments left alone because they changed
     since the preview."""
-    from workbench.formats.rendering import write_renderings
-
     batch = f"replace {now()} {secrets.token_hex(3)}"
     skipped: list[str] = []
     by_document: dict[str, list[Replacement]] = {}
@@ -118,16 +117,13 @@ def apply(folder: TranslationsFolder, changes: list[Replacement]) -> tuple[str, 
                     )
             return replace(current, segments=tuple(segments))
 
-        edit(folder.translations, doc_id, apply_to)
-        write_renderings(folder.translations, doc_id, corpus=folder.corpus)
+        edit_rendered(folder.translations, doc_id, apply_to, corpus=folder.corpus)
     return batch, skipped
 
 
 def undo(folder: TranslationsFolder, batch: str) -> tuple[int, list[str]]:
     """Put back what ``batch`` changed, where the segment's last change is still that batch's.
     Returns how many segments were restored, and those left alone (changed since)."""
-    from workbench.formats.rendering import write_renderings
-
     restored = 0
     skipped: list[str] = []
     for doc_id, translation in _documents(folder, None):
@@ -157,8 +153,7 @@ def undo(folder: TranslationsFolder, batch: str) -> tuple[int, list[str]]:
                 segments.append(record)
             return replace(current, segments=tuple(segments))
 
-        edit(folder.translations, doc_id, undo_in)
-        write_renderings(folder.translations, doc_id, corpus=folder.corpus)
+        edit_rendered(folder.translations, doc_id, undo_in, corpus=folder.corpus)
     return restored, skipped
 
 

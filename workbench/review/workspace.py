@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
-from workbench.formats.rendering import render_english, source_text, write_renderings
+from workbench.formats.rendering import edit_rendered, render_english, source_text
 from workbench.review.overview import DocumentSummary, SearchHit, search, summaries
 from workbench.store.files import (
     SOURCE,
@@ -106,9 +106,10 @@ class Workspace(TranslationsFolder):
             outcome.append(result)
             return replace(current, segments=tuple(segments)) if list(segments) != list(current.segments) else current
 
-        edit(self.translations, doc_id, apply)
         if render:
-            write_renderings(self.translations, doc_id, corpus=self.corpus)
+            edit_rendered(self.translations, doc_id, apply, corpus=self.corpus)
+        else:
+            edit(self.translations, doc_id, apply)
         return outcome[0]
 
     @staticmethod

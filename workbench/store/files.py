@@ -396,14 +396,16 @@ def locked(out_dir: Path, doc_id: str) -> Iterator[None]:
 Change = Callable[[TranslationFile | None], TranslationFile | None]
 
 
-def edit(out_dir: Path, doc_id: str, change: Change) -> TranslationFile | None:
+def edit(out_dir: Path, doc_id: str, change: Change, *, after: Callable[[TranslationFile], None] | None = None) -> TranslationFile | None:
     """The one way to change a translations file: a transaction per document.
 
     Takes the document's lock, reads the *current* file (None when there is none), applies
     ``change`` to it, and writes the result atomically. ``change`` returns the new file, or
     the file it was given (or None) to change nothing. Every writer (a translation run, the
-    review app, import, align) goes through here, so none writes back a stale copy. The
-    English renderings are the caller's next step (``formats.rendering.write_renderings``).
+    review app, import, align) goes through here, so none writes back a stale copy.
+    ``after`` is the caller's next step on the file as written, still under the lock (the
+    English renderings: ``formats.rendering.edit_rendered``); the store itself knows nothing
+    of formats.
 
     Returns the file as it is on disk afterwards. Raises StoreError when the current file
     cannot be read (it is left untouched) and OSError when it cannot be written.
@@ -418,6 +420,8 @@ def edit(out_dir: Path, doc_id: str, change: Change) -> TranslationFile | None:
         if previous is None or dumps(replace(updated, updated=_updated_of(previous))) != previous:
             updated = replace(updated, updated=now())
             write_atomically(json_path, dumps(updated))
+        if after is not None:
+            after(updated)
         return updated
 
 

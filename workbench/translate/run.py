@@ -28,7 +28,7 @@ from workbench.core.errors import InputError, Interrupted, WorkbenchError
 from workbench.core.limits import Limits
 from workbench.core.settings import Settings
 from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document
-from workbench.formats.rendering import write_renderings
+from workbench.formats.rendering import edit_rendered
 from workbench.split.langid import detection_text
 from workbench.split.segment import Segmenter, segment_known_language
 from workbench.store.files import (
@@ -38,7 +38,6 @@ from workbench.store.files import (
     SegmentRecord,
     StoreError,
     TranslationFile,
-    edit,
     load,
     now,
     remove_stale_temporaries,
@@ -589,8 +588,13 @@ def _write(window: list[_Job], settings: _Run, summary: RunSummary, progress) ->
         summary.warnings.extend(job.document.warnings)
         report: list[str] = []
         try:
-            written = edit(settings.out_dir, job.document.id, lambda current, job=job, report=report: _merged(current, job, report))
-            write_renderings(settings.out_dir, job.document.id, text=job.document.text, keep_active_content=settings.keep_active_content)
+            written = edit_rendered(
+                settings.out_dir,
+                job.document.id,
+                lambda current, job=job, report=report: _merged(current, job, report),
+                text=job.document.text,
+                keep_active_content=settings.keep_active_content,
+            )
         except StoreError as error:
             summary.errors.append(f"{error} (left untouched; fix or move it, then re-run)")
             _advance(progress, 1)
