@@ -187,15 +187,23 @@ def find_and_replace(ws: Workspace) -> None:
                 )
                 if st.button(f"Replace in {len(changes)} segments", key="fr-apply"):
                     try:
-                        _, skipped = replace.apply(ws, changes)
+                        st.session_state["fr-batch"], skipped = replace.apply(ws, changes)
                         flash("success", f"Replaced in {len(changes) - len(skipped)} segments." + "".join(f" {s}" for s in skipped))
                     except (WorkbenchError, OSError) as error:
                         flash("error", f"Not replaced: {error}")
                     st.rerun()
-        batch = replace.last_batch(ws)
+        # The last replace of this session; an earlier one is looked up only when asked for
+        # (it reads every translations file: not on every click).
+        batch = st.session_state.get("fr-batch")
+        if batch is None and st.button("Find the last replace to undo", key="fr-find-batch"):
+            st.session_state["fr-batch"] = replace.last_batch(ws)
+            if st.session_state["fr-batch"] is None:
+                flash("info", "No replace to undo.")
+            st.rerun()
         if batch is not None and st.button("Undo the last replace", key="fr-undo"):
             try:
                 restored, skipped = replace.undo(ws, batch)
+                st.session_state.pop("fr-batch", None)
                 flash("success", f"Undone in {restored} segments." + "".join(f" {s}" for s in skipped))
             except (WorkbenchError, OSError) as error:
                 flash("error", f"Not undone: {error}")
