@@ -90,14 +90,12 @@ def _segmenter(settings, workers: int = 1):
     return Segmenter(SegmenterConfig(languages=settings.languages, detector=settings.detector), workers=workers)
 
 
-def _read_inputs(paths: list[str], settings=None):
+def _read_inputs(paths: list[str], settings):
     """Yield ``(Document | None, error message | None)`` per input; stdin for ``-``. Any
     failure to read one file is that file's error line: the others are still read."""
-    from workbench.core.limits import DEFAULT_LIMITS
     from workbench.formats.inputs import document_from_bytes, iter_input_files, read_document
 
-    limits = settings.limits if settings is not None else DEFAULT_LIMITS
-    follow_links = settings.follow_links if settings is not None else False
+    limits, follow_links = settings.limits, settings.follow_links
     for raw in paths:
         if raw == "-":
             yield _guarded("-", lambda: document_from_bytes(sys.stdin.buffer.read(), path="-", doc_id="stdin", limits=limits))
@@ -115,18 +113,12 @@ def _read_inputs(paths: list[str], settings=None):
 
 def _guarded(name, read):
     """``(read(), None)``, or ``(None, message)`` naming ``name`` when reading fails in any way."""
-    from workbench.core.errors import WorkbenchError
+    from workbench.formats.inputs import reading_failure
 
     try:
         return read(), None
-    except WorkbenchError as error:
-        return None, str(error)
-    except OSError as error:
-        return None, f"{name}: cannot be read ({error.strerror or error})"
-    except RecursionError:
-        return None, f"{name}: nested too deeply to read"
-    except Exception as error:  # a library's own failure on a hostile file: this file's problem only
-        return None, f"{name}: could not be read: {type(error).__name__}: {error}"
+    except Exception as error:
+        return None, reading_failure(name, error)
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from workbench.core.errors import InputError
 
@@ -120,32 +120,19 @@ def decode(data: bytes, name: str) -> Decoded:
         return Decoded(_checked(data.decode("utf-8"), name), "utf-8")
     text = decode_as(data, "utf-8")
     valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    legacy = None
     if len(stray) <= _MAX_STRAY_BYTES and valid > 0:
         # Each valid multi-byte sequence is evidence for UTF-8 (a legacy code page reads it as
         # mojibake, "Ã©"), each stray byte evidence against: where the bytes of the first
         # outnumber the second, UTF-8 wins; otherwise the decodings are compared as text.
-        utf8 = Decoded(text, "utf-8", round(valid / (valid + len(stray)), 3))
         multibyte = sum(len(char.encode()) for char in text if "\x7f" < char != "\ufffd")
-        if multibyte > len(stray) or _reads_better_than_legacy(data, text):
+        if multibyte <= len(stray):
+            legacy = _legacy_decodings(data)
+        if multibyte > len(stray) or not legacy or _reads_as(text, _EVERY_LANGUAGE) >= legacy[0][0]:
             shown = ", ".join(map(str, stray[:10])) + (" …" if len(stray) > 10 else "")
             warning = f"{name}: not valid UTF-8 at byte{'s' if len(stray) > 1 else ''} {shown}; replaced with U+FFFD"
-            return replace(utf8, text=_checked(text, name), warnings=(warning,))
-    return _decode_legacy(data, name)
-
-
-def _reads_better_than_legacy(data: bytes, utf8_text: str) -> bool:
-    """Whether ``utf8_text`` (stray bytes replaced) reads at least as well as any legacy
-    decoding of ``data`` reads as its own languages."""
-    every_language = tuple(dict.fromkeys(lang for langs in LEGACY_ENCODINGS.values() for lang in langs))
-    utf8_score = _reads_as(utf8_text, every_language)  # U+FFFD counts as a letter no language writes
-    for encoding, langs in LEGACY_ENCODINGS.items():
-        try:
-            legacy = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _reads_as(legacy, langs) > utf8_score:
-            return False
-    return True
+            return Decoded(_checked(text, name), "utf-8", round(valid / (valid + len(stray)), 3), (warning,))
+    return _decode_legacy(data, name, legacy if legacy is not None else _legacy_decodings(data))
 
 
 def _invalid_utf8_offsets(data: bytes) -> list[int]:
@@ -161,14 +148,24 @@ def _invalid_utf8_offsets(data: bytes) -> list[int]:
     return offsets
 
 
-def _decode_legacy(data: bytes, name: str) -> Decoded:
-    candidates: dict[str, str] = {}  # decoded text → encoding (the first of identical decodings)
+# Every language of the legacy code pages: what UTF-8 text is read as when compared with them
+# (U+FFFD counts as a letter no language writes).
+_EVERY_LANGUAGE = tuple(dict.fromkeys(lang for langs in LEGACY_ENCODINGS.values() for lang in langs))
+
+
+def _legacy_decodings(data: bytes) -> list[tuple[float, str, str]]:
+    """``(how well it reads as the code page's languages, encoding, text)`` of every legacy
+    decoding of ``data``, best first; identical decodings once, under the first encoding."""
+    candidates: dict[str, str] = {}  # decoded text → encoding
     for encoding in LEGACY_ENCODINGS:
         try:
             candidates.setdefault(data.decode(encoding), encoding)
         except UnicodeDecodeError:
             continue
-    scored = sorted(((_reads_as(text, LEGACY_ENCODINGS[enc]), enc, text) for text, enc in candidates.items()), reverse=True)
+    return sorted(((_reads_as(text, LEGACY_ENCODINGS[enc]), enc, text) for text, enc in candidates.items()), reverse=True)
+
+
+def _decode_legacy(data: bytes, name: str, scored: list[tuple[float, str, str]]) -> Decoded:
     if not scored or scored[0][0] <= 0.0:
         return _decode_with_charset_normalizer(data, name)
     best, encoding, text = scored[0]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from workbench.core.document import Document
-from workbench.core.errors import InputError
+from workbench.core.errors import InputError, WorkbenchError
 from workbench.core.limits import DEFAULT_LIMITS, Limits, megabytes
 from workbench.formats.decoding import decode
 
@@ -142,3 +142,20 @@ _NOTES = ("readme", "sources", "license", "licence", "changelog", "notice")
 def _is_note(path: Path) -> bool:
     """A folder's notes about itself, not a document to translate."""
     return path.stem.lower() in _NOTES and path.suffix.lower() in ("", ".md", ".txt", ".rst")
+
+
+def reading_failure(name, error: Exception) -> str:
+    """One line naming ``name`` for whatever went wrong reading it: a parser's own failure on a
+    hostile file (RecursionError, MemoryError, any library error) is that file's problem, and
+    says so, never a traceback that stops the others."""
+    if isinstance(error, InputError):
+        return str(error)  # it names the file already
+    if isinstance(error, WorkbenchError):
+        return f"{name}: {error}"
+    if isinstance(error, OSError):
+        return f"{name}: cannot be read ({error.strerror or error})"
+    if isinstance(error, RecursionError):
+        return f"{name}: nested too deeply to read"
+    if isinstance(error, MemoryError):
+        return f"{name}: needs more memory to read than this machine has"
+    return f"{name}: could not be read: {type(error).__name__}: {error}"

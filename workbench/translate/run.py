@@ -27,7 +27,7 @@ from workbench.core.document import Document
 from workbench.core.errors import InputError, Interrupted, WorkbenchError
 from workbench.core.limits import Limits
 from workbench.core.settings import Settings
-from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document
+from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document, reading_failure
 from workbench.formats.rendering import edit_rendered
 from workbench.split.langid import detection_text
 from workbench.split.segment import Segmenter, segment_known_language
@@ -438,18 +438,10 @@ def _read_ahead(files, settings: _Run, segmenter: Segmenter, jobs: queue.Queue, 
                 return
             try:
                 job = _prepare(read_document(file, root=root, doc_id=doc_id, limits=settings.limits), settings, segmenter)
-            except (InputError, StoreError) as error:
-                job = f"{error} (left untouched; fix or move it, then re-run)" if isinstance(error, StoreError) else str(error)
-            except WorkbenchError as error:
-                job = f"{file}: {error}"
-            except OSError as error:
-                job = f"{file}: cannot be read ({error.strerror or error})"
-            except RecursionError:
-                job = f"{file}: nested too deeply to read"
-            except MemoryError:
-                job = f"{file}: needs more memory to read than this machine has"
-            except Exception as error:  # a bug or a library's failure: still this file's problem only
-                job = f"{file}: could not be read: {type(error).__name__}: {error}"
+            except StoreError as error:  # its translations file: named in the message
+                job = f"{error} (left untouched; fix or move it, then re-run)"
+            except Exception as error:
+                job = reading_failure(file, error)
             jobs.put(job)
     finally:
         jobs.put(None)
