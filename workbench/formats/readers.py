@@ -460,43 +460,31 @@ def _odt_blocks(document, path: str = "document", max_depth: int = DEFAULT_LIMIT
     paragraph_tags = ((TEXTNS, "p"), (TEXTNS, "h"))
     skipped_tags = ((TEXTNS, "note"), (TEXTNS, "annotation"))
 
-    def too_deep() -> InputError:
-        return InputError(path, f"nests elements more than {max_depth} levels deep; the workbench reads at most {max_depth}")
-
-    def text_nodes(paragraph, depth: int) -> list:
-        out = []
-        stack = [(iter(paragraph.childNodes), depth)]
+    def walk(element, depth: int, enter):
+        """``(node, its depth)`` below ``element`` in document order, going into the elements
+        ``enter`` accepts; an explicit stack, so depth costs no recursion."""
+        stack = [(iter(element.childNodes), depth)]
         while stack:
             children, level = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
                 continue
-            if child.nodeType == child.TEXT_NODE:
-                out.append(child)
-            elif child.nodeType == child.ELEMENT_NODE and child.qname not in paragraph_tags and child.qname not in skipped_tags:
+            yield child, level + 1
+            if child.nodeType == child.ELEMENT_NODE and enter(child):
                 if level + 1 > max_depth:
-                    raise too_deep()
+                    raise InputError(path, f"nests elements more than {max_depth} levels deep; the workbench reads at most {max_depth}")
                 stack.append((iter(child.childNodes), level + 1))
-        return out
+
+    def inside_paragraph(element) -> bool:  # notes are read apart; a nested paragraph is its own block
+        return element.qname not in paragraph_tags and element.qname not in skipped_tags
 
     blocks = []
-    stack = [(iter(document.text.childNodes), 0)]
-    while stack:
-        children, level = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            continue
-        if child.nodeType != child.ELEMENT_NODE:
-            continue
-        if level + 1 > max_depth:
-            raise too_deep()
-        if child.qname in paragraph_tags:
-            nodes = text_nodes(child, level + 1)
-            if _collapse([node.data for node in nodes]):
+    for node, level in walk(document.text, 0, lambda element: True):
+        if node.nodeType == node.ELEMENT_NODE and node.qname in paragraph_tags:
+            nodes = [text for text, _ in walk(node, level, inside_paragraph) if text.nodeType == text.TEXT_NODE]
+            if _collapse([text.data for text in nodes]):
                 blocks.append(nodes)
-        stack.append((iter(child.childNodes), level + 1))
     return blocks
 
 
