@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.core.errors import InputError
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -19,6 +21,19 @@ class Limits:
     max_archive_entries: int = 10_000  # parts in a .docx/.odt
     max_line_chars: int = 1_000_000  # one line (paragraph) of text
     max_depth: int = 400  # elements nested in one another (Python's recursion stops near 1,000)
+
+    def checked_size(self, path, size: int) -> tuple[str, ...]:
+        """Refuse (InputError naming ``path``) an input of ``size`` bytes over
+        ``max_input_bytes``; the warning for a large one, else nothing."""
+        if size > self.max_input_bytes:
+            raise InputError(
+                path,
+                f"is {megabytes(size)}, more than the {megabytes(self.max_input_bytes)} the workbench reads "
+                "(raise max_input_mb in workbench.toml to read it)",
+            )
+        if size > self.large_input_bytes:
+            return (f"{path}: a large file ({megabytes(size)}); reading and splitting it take a while",)
+        return ()
 
 
 DEFAULT_LIMITS = Limits()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workbench.core.document import Document
 from workbench.core.errors import InputError, WorkbenchError
-from workbench.core.limits import DEFAULT_LIMITS, Limits, megabytes
+from workbench.core.limits import DEFAULT_LIMITS, Limits
 from workbench.formats.decoding import decode
 
 
@@ -18,13 +18,12 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str, limits: Limits =
     from workbench.formats import readers as formats
 
     fmt = formats.format_of(path)
-    if len(data) > limits.max_input_bytes:
-        raise InputError(path, _too_large(len(data), limits))
     # Markdown and plain text are decoded as they are; other formats have their text extracted.
     if fmt in ("text", "markdown"):
+        large = limits.checked_size(path, len(data))
         read = decode(data, path)
-        if len(data) > limits.large_input_bytes:
-            read = replace(read, warnings=(*read.warnings, formats.large_file_warning(path, len(data))))
+        if large:
+            read = replace(read, warnings=(*read.warnings, *large))
     else:
         read = formats.extract(data, path, fmt, limits)
     _check_lines(read.text, path, limits)
@@ -37,13 +36,6 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str, limits: Limits =
         encoding_confidence=read.confidence,
         warnings=read.warnings,
         format=fmt,
-    )
-
-
-def _too_large(size: int, limits: Limits) -> str:
-    return (
-        f"is {megabytes(size)}, more than the {megabytes(limits.max_input_bytes)} the workbench reads "
-        "(raise max_input_mb in workbench.toml to read it)"
     )
 
 
@@ -73,9 +65,7 @@ def read_document(path: Path, *, root: Path | None = None, doc_id: str | None = 
     (a file larger than ``limits.max_input_bytes`` is refused before it is read).
     """
     try:
-        size = path.stat().st_size
-        if size > limits.max_input_bytes:
-            raise InputError(path, _too_large(size, limits))
+        limits.checked_size(path, path.stat().st_size)  # before reading: a huge file is refused unread
         data = path.read_bytes()
     except OSError as error:
         raise InputError(path, f"cannot be read: {error.strerror or error}") from None

@@ -96,10 +96,7 @@ def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEF
     fmt = fmt or format_of(path)
     if not data:
         raise InputError(path, f"is empty (0 bytes): not a {fmt} document")
-    if len(data) > limits.max_input_bytes:
-        raise InputError(
-            path, f"is {megabytes(len(data))}, more than the {megabytes(limits.max_input_bytes)} the workbench reads (setting max_input_mb)"
-        )
+    large = limits.checked_size(path, len(data))
     if fmt in ARCHIVES:
         check_archive(data, path, limits)
     try:
@@ -112,14 +109,9 @@ def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEF
         raise InputError(path, "needs more memory to read than this machine has") from None
     except Exception as error:  # a parser's own failure on a hostile or broken file
         raise InputError(path, f"cannot be read as {fmt}: {type(error).__name__}: {error}") from None
-    if len(data) > limits.large_input_bytes:
-        warnings = (*warnings, large_file_warning(path, len(data)))
+    warnings = (*warnings, *large)
     text, spans = _join([_collapse(pieces) for pieces in blocks])
     return Extracted(text, fmt, encoding, spans, confidence, warnings)
-
-
-def large_file_warning(path: str, size: int) -> str:
-    return f"{path}: a large file ({megabytes(size)}); reading and splitting it take a while"
 
 
 # Formats that are zip archives: bounded before any parser sees them.
