@@ -168,8 +168,16 @@ def test_a_dead_ray_node_ends_the_run_with_one_line_and_keeps_the_finished_docum
     _, stderr = run.communicate(timeout=180)
     assert run.returncode == 1
     lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: the Ray run ended abruptly"), stderr[-3000:]
-    assert "documents written in this run are kept whole" in lines[0] and "ray-driver.log" in lines[0]
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1, stderr[-3000:]
+    # Ray either ends the driver at once (the supervising process says so), or only its workers
+    # die and never come back (the run says so, once, and stops): both are seen here.
+    if errors[0].startswith("error: the Ray run ended abruptly"):
+        assert lines == errors
+        assert "documents written in this run are kept whole" in errors[0] and "ray-driver.log" in errors[0]
+    else:
+        assert "the Ray workers keep dying" in errors[0] and "the documents written are kept whole" in errors[0], errors[0]
+    assert not [line for line in lines if "actor_id" in line or "core_worker" in line or "(raylet)" in line], stderr[-3000:]
     written = list(out.glob("*.json"))
     assert 0 < len(written) < 40
     for path in written:

@@ -9,6 +9,11 @@ class WorkbenchError(Exception):
     """A problem the user can act on; the message says what and, where possible, how to fix it."""
 
 
+class RunStopped(WorkbenchError):
+    """A failure after which no more of a run can be done (a lost Ray cluster): the run ends
+    with this one line, keeping what it wrote, instead of failing again at every step."""
+
+
 class InputError(WorkbenchError):
     """An input file that cannot be read as text."""
 

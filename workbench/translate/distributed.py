@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import RunStopped, WorkbenchError
 from workbench.translate.engine import DecodingOptions, Engine, SentenceTranslation
 from workbench.translate.models import InstalledModel
 from workbench.translate.translators import EngineTranslator, Route, _machine
@@ -28,6 +28,11 @@ from workbench.translate.translators import EngineTranslator, Route, _machine
 
 class RayError(WorkbenchError):
     """Ray is missing, or the cluster cannot be reached."""
+
+
+class ClusterLost(RayError, RunStopped):
+    """The cluster's workers are gone for good (a dead node): the run must end, not go on
+    failing window after window."""
 
 
 def _ray():
@@ -173,7 +178,8 @@ class RayEngineTranslator(EngineTranslator):
             except RayActorError as error:
                 self.retried += 1
                 if self.retried > 3 * len(chunks) + 10:  # actors that never come back: a lost node, not a crash
-                    raise RayError(f"the Ray workers keep dying ({self.retried} chunks sent again); is a node down? {error}") from None
+                    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                    raise ClusterLost(f"the Ray workers keep dying ({self.retried} chunks sent again; a node down?): {first}") from None
                 submit(index)  # the actor restarts; the chunk goes to the next one in line
                 continue
             except ray.exceptions.RayTaskError as error:

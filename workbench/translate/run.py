@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from workbench.core.document import Document
-from workbench.core.errors import InputError, Interrupted, WorkbenchError
+from workbench.core.errors import InputError, Interrupted, RunStopped, WorkbenchError
 from workbench.core.limits import Limits
 from workbench.core.settings import Settings
 from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document, reading_failure
@@ -366,6 +366,8 @@ def translate_corpus(
                 window, window_sentences = [], 0
         if window:
             _put(written, _flush(window, translator, settings, summary, progress), writer_failure)
+    except RunStopped as error:  # e.g. the Ray cluster lost its workers: one line, and stop
+        summary.errors.append(f"{error}; the documents written are kept whole: run the same command again to resume")
     except (KeyboardInterrupt, Interrupted):
         # The window in progress is dropped, not half-written: every document is written
         # whole or not at all, and the next run picks up the rest (the cache keeps its chunks).
@@ -558,6 +560,8 @@ def _flush(window: list[_Job], translator: Translator, settings: _Run, summary: 
         try:
             results[(lang, use_memory)] = translator.translate(lang, sorted(sources), use_memory=use_memory, on_chunk=on_chunk)
         except WorkbenchError as error:  # a broken model: report it, go on with the other languages
+            if isinstance(error, RunStopped):  # no worker left for any language: the run ends
+                raise
             results[(lang, use_memory)] = {}
             if lang not in broken:
                 broken[lang] = f"model problem: the {lang}→{TARGET} model cannot be used: {error}"
