@@ -160,3 +160,23 @@ def test_a_writer_never_uses_another_writers_temporary_file(tmp_path, monkeypatc
     write_atomically(tmp_path / "a.json", "1")
     write_atomically(tmp_path / "a.json", "2")
     assert len(set(seen)) == 2 and all(f"-{os.getpid()}-" in name for name in seen)
+
+
+def test_an_edit_that_changes_nothing_writes_nothing_and_a_change_only_moves_the_time(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from workbench.store.files import SegmentRecord, TranslationFile, dumps, edit
+
+    record = SegmentRecord(id="s1", start=0, end=4, lang="tr", kind="paragraph", source='Ev\n  "updated": "x"', status="untranslated")
+    first = edit(tmp_path, "doc", lambda _: TranslationFile("doc", "doc.txt", "0" * 64, "utf-8", (record,)))
+    path = tmp_path / "doc.json"
+    written, stamp = path.read_text(encoding="utf-8"), path.stat().st_mtime_ns
+    assert json.loads(written)["updated"] == first.updated != ""
+    # An equal copy of the file (not the same object) is no change: nothing is written.
+    assert edit(tmp_path, "doc", lambda current: replace(current, segments=tuple(current.segments))).updated == first.updated
+    assert path.read_text(encoding="utf-8") == written and path.stat().st_mtime_ns == stamp
+    monkeypatch.setattr(store, "now", lambda: "2030-01-01T00:00:00Z")
+    changed = edit(tmp_path, "doc", lambda current: replace(current, segments=(replace(record, correction="House"),)))
+    text = path.read_text(encoding="utf-8")
+    assert changed.updated == "2030-01-01T00:00:00Z" and text == dumps(changed)
+    assert load(path) == changed  # the source's own '"updated":' line is text, untouched
