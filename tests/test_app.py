@@ -75,6 +75,8 @@ def test_edit_a_correction_and_save(workspace):
 def test_set_status(workspace):
     at = open_app("news")
     record = load(workspace / "news.json").segments[1]
+    at.button(key=f"more-{record.id}").click()  # the status is among the segment's other tools
+    at.run()
     at.selectbox(key=f"status-{record.id}").set_value("approved")
     at.button(key=f"set-{record.id}").click()
     at.run()
@@ -165,7 +167,7 @@ def test_a_draft_survives_a_document_switch_and_a_reload(workspace):
     at.sidebar.radio(key="doc-radio").set_value("other").run()
     at.sidebar.radio(key="doc-radio").set_value("news").run()
     assert at.text_area(key=key).value == "The workers want bread, unsaved"
-    assert any("unsaved drafts" in shown(w) for w in at.sidebar.warning)
+    assert any("1 unsaved draft in 1 document" in shown(w) for w in at.sidebar.warning)
     reloaded = open_app("news")  # a new browser session: only the disk remembers
     assert reloaded.text_area(key=key).value == "The workers want bread, unsaved"
     reloaded.button(key=f"save-{record.id}").click().run()
@@ -212,3 +214,15 @@ def test_find_and_replace_with_preview_and_undo_in_the_app(workspace):
     at.sidebar.button(key="fr-undo").click().run()
     assert load(workspace / "news.json").segments[0].correction == ""
     assert (workspace / "news.en.txt").read_text(encoding="utf-8").startswith("the workers want bread")
+
+
+def test_the_project_dashboard_shows_words_by_status(workspace):
+    at = open_app("news")
+    at.toggle(key="dashboard").set_value(True)
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == "Project"
+    tables = [frame.value for frame in at.dataframe]
+    by_status = tables[0].set_index("status")
+    assert by_status.loc["machine", "segments"] == sum(r.status == "machine" for r in load(workspace / "news.json").segments)
+    assert "news" in set(tables[1]["document"])

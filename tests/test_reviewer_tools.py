@@ -13,7 +13,7 @@ from builders.toy import to_toyish
 from tests.conftest import ROOT
 from workbench.core.settings import Settings
 from workbench.review import qa, replace
-from workbench.review.overview import project_progress
+from workbench.review.overview import dashboard, project_progress
 from workbench.review.workspace import Workspace
 from workbench.store import glossary
 from workbench.store.files import SegmentRecord, load
@@ -85,6 +85,11 @@ def test_progress_counts_segments_and_words_by_status_and_says_when_nothing_need
     assert news.label() == "news — 1/2 done · 1 to review"
     assert summaries["english"].label() == "english — nothing to translate"
     assert project_progress(list(summaries.values()))["words"] == {"approved": 4, "machine": 4, "source": 3}
+    by_status, by_document = dashboard(list(summaries.values()))
+    assert [(row["status"], row["segments"], row["words"]) for row in by_status if row["words"]] == [("machine", 1, 4), ("approved", 1, 4)]
+    rows = {row["document"]: row for row in by_document}
+    assert (rows["news"]["words to translate"], rows["news"]["to review"], rows["news"]["done"]) == (8, 1, 1)
+    assert (rows["english"]["segments to translate"], rows["english"]["to review"]) == (0, 0)
 
 
 # -- QA -----------------------------------------------------------------------------------------

@@ -71,11 +71,15 @@ def _memory(translations: str, signature: tuple):
     return TranslationMemory.from_folder(Path(translations))
 
 
+def folder_signature(ws: Workspace) -> tuple:
+    """Changes whenever a translations file is written (each write is a new file)."""
+    files = sorted(ws.translations.rglob("*.json")) if ws.translations.is_dir() else []
+    return tuple((str(path), path.stat().st_ino, path.stat().st_mtime_ns) for path in files)
+
+
 def memory(ws: Workspace):
     """The translation memory, rebuilt only when a translations file changed."""
-    files = sorted(ws.translations.rglob("*.json")) if ws.translations.is_dir() else []
-    signature = tuple((str(path), path.stat().st_mtime_ns) for path in files)
-    return _memory(str(ws.translations), signature)
+    return _memory(str(ws.translations), folder_signature(ws))
 
 
 def flash(kind: str, message: str) -> None:
@@ -133,9 +137,13 @@ def sidebar(ws: Workspace) -> str | None:
     st.sidebar.caption(plain(f"Project: {done} of {done + to_do} words reviewed · {to_do} to review"))
     if done + to_do:
         st.sidebar.progress(done / (done + to_do))
+    st.sidebar.toggle("Project dashboard", key="dashboard", help="Words and segments by status, per document")
     drafts = sum(s.drafts for s in summaries)
     if drafts:
-        st.sidebar.warning(plain(f"✎ {drafts} unsaved drafts in {sum(1 for s in summaries if s.drafts)} documents (kept on disk)"))
+        documents = sum(1 for s in summaries if s.drafts)
+        st.sidebar.warning(
+            plain(f"✎ {drafts} unsaved draft{'s' * (drafts != 1)} in {documents} document{'s' * (documents != 1)} (kept on disk)")
+        )
 
     ids = [s.id for s in visible]
     if not ids:
@@ -173,11 +181,20 @@ def find_and_replace(ws: Workspace) -> None:
         case = st.checkbox("Match case", key="fr-case")
         regex = st.checkbox("Regular expression", key="fr-regex")
         if needle:
-            try:
-                changes = replace.preview(ws, needle, replacement, case=case, regex=regex)
-            except WorkbenchError as error:
-                st.error(plain(str(error)))
-                changes = []
+            # The preview is computed again only when the query or a file changed, not on
+            # every click elsewhere in the app.
+            query = (needle, replacement, case, regex, folder_signature(ws))
+            cached = st.session_state.get("fr-preview-of")
+            if cached is not None and cached[0] == query:
+                changes, problem = cached[1], cached[2]
+            else:
+                try:
+                    changes, problem = replace.preview(ws, needle, replacement, case=case, regex=regex), ""
+                except WorkbenchError as error:
+                    changes, problem = [], str(error)
+                st.session_state["fr-preview-of"] = (query, changes, problem)
+            if problem:
+                st.error(plain(problem))
             st.caption(plain(f"{len(changes)} translations would change"))
             if changes:
                 st.dataframe(
@@ -229,8 +246,15 @@ def english_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
     with st.container(key=f"en-{record.id}"):
         left, right = st.columns([12, 1])
         left.text(record.source)
-        with right.popover("More", help="Change the language of this segment"):
+        right.button("More", key=f"more-{record.id}", on_click=toggle_tools, args=(record.id,), help="Change the language of this segment")
+        if st.session_state.get("tools") == record.id:
             relabel_controls(ws, doc_id, record, record.revision)
+
+
+def toggle_tools(seg_id: str) -> None:
+    """The rarely used controls of a segment are drawn for one segment at a time: drawn for
+    every segment, they were most of the cost of each click on a long document."""
+    st.session_state["tools"] = None if st.session_state.get("tools") == seg_id else seg_id
 
 
 def relabel_controls(ws: Workspace, doc_id: str, record: SegmentRecord, base: int) -> None:
@@ -255,10 +279,7 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
     # A draft on disk (typed in another document visit, page, or before a reload) comes back.
     initial = record.draft or on_disk
     untouched = st.session_state.get(key) == st.session_state.get(loaded_key)
-    suggestion = st.session_state.pop(f"{key}-use", None)
-    if suggestion is not None:
-        st.session_state[key] = suggestion  # a memory match, to edit and save
-    elif (
+    if (
         key not in st.session_state
         or st.session_state.pop(f"{key}-reset", False)
         or (untouched and (st.session_state.get(base_key) != record.revision or st.session_state.get(loaded_key) != initial))
@@ -266,17 +287,74 @@ def editor(doc_id: str, record: SegmentRecord) -> tuple[str, int]:
         st.session_state[key] = initial
         st.session_state[loaded_key] = initial
         st.session_state[base_key] = record.revision
-        st.session_state[f"status-{record.id}"] = str(record.status) if record.status in SETTABLE else "reviewed"
     return key, st.session_state[base_key]
 
 
-def keep_draft(ws: Workspace, doc_id: str, seg_id: str, key: str) -> None:
-    """The correction box changed: keep the text on disk as a draft, so nothing typed is lost
-    when the reviewer moves to another document, page or filter, or reloads the browser."""
+# -- the segment's actions: callbacks, run before the page is drawn, so a click costs one run --
+
+
+def keep_draft(doc_id: str, seg_id: str, key: str) -> None:
+    """The correction box changed: its text is kept on disk as a draft (by ``write_drafts``,
+    once this run's clicks are known: a Save in the same run makes the draft needless), so
+    nothing typed is lost when the reviewer moves to another document, page or filter, or
+    reloads the browser."""
+    st.session_state.setdefault("pending-drafts", {})[(doc_id, seg_id)] = key
+
+
+def write_drafts(ws: Workspace) -> None:
+    for (doc_id, seg_id), key in st.session_state.pop("pending-drafts", {}).items():
+        if key not in st.session_state:
+            continue
+        try:
+            ws.save_draft(doc_id, seg_id, st.session_state[key])
+        except (WorkbenchError, OSError) as error:
+            st.session_state[f"flash-{seg_id}"] = ("error", f"Your text stays in this tab, but could not be kept on disk: {error}")
+
+
+def typed(doc_id: str, record: SegmentRecord, key: str) -> tuple[str, int]:
+    """What the box holds and the revision it is based on; the pending draft is superseded."""
+    st.session_state.get("pending-drafts", {}).pop((doc_id, record.id), None)
+    st.session_state["focus"] = record.id  # the view stays on this segment
+    return st.session_state[key], st.session_state[f"{key}-base"]
+
+
+def save(ws: Workspace, doc_id: str, record: SegmentRecord, key: str) -> None:
+    text, base = typed(doc_id, record, key)
     try:
-        ws.save_draft(doc_id, seg_id, st.session_state[key])
+        saved(key, text, ws.save_correction(doc_id, record.id, text, base))
+        flash("success", f"Correction saved ({record.lang} segment at {record.start}–{record.end}).")
+        st.session_state[f"flash-{record.id}"] = ("success", "Saved.")
+    except ConflictError as error:
+        flash("error", f"Not saved: {error}")
+    except (WorkbenchError, OSError) as error:  # a read-only folder, a full disk: the text stays in the box
+        flash("error", f"Not saved: {error}. Your text is still in the box.")
+
+
+def approve(ws: Workspace, doc_id: str, record: SegmentRecord, key: str) -> None:
+    text, base = typed(doc_id, record, key)
+    try:
+        if text != (record.correction or (record.machine.text if record.machine else "")):
+            base = ws.save_correction(doc_id, record.id, text, base).revision
+        saved(key, text, ws.set_status(doc_id, record.id, "approved", base))
+        flash("success", f"Approved ({record.lang} segment at {record.start}–{record.end}).")
     except (WorkbenchError, OSError) as error:
-        st.session_state[f"flash-{seg_id}"] = ("error", f"Your text stays in this tab, but could not be kept on disk: {error}")
+        flash("error", f"Not approved: {error}. Your text is still in the box.")
+
+
+def use_text(doc_id: str, seg_id: str, key: str, text: str) -> None:
+    """Put ``text`` (a memory match, the machine output, the source) in the box, as a draft."""
+    st.session_state[key] = text
+    keep_draft(doc_id, seg_id, key)
+
+
+def drop_draft(ws: Workspace, doc_id: str, seg_id: str, key: str) -> None:
+    """Show the saved text again (Revert, or the latest version after a conflict)."""
+    st.session_state.get("pending-drafts", {}).pop((doc_id, seg_id), None)
+    try:
+        ws.discard_draft(doc_id, seg_id)
+    except (WorkbenchError, OSError) as error:
+        st.session_state[f"flash-{seg_id}"] = ("error", f"The draft could not be dropped: {error}")
+    st.session_state[f"{key}-reset"] = True
 
 
 def replace_text(record: SegmentRecord, text: str) -> SegmentRecord:
@@ -332,99 +410,106 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                 st.warning(plain(record.note))  # a missing model is said once, above the segments
             elif not record.correction:
                 st.caption("no machine translation: type one")
-            from workbench.store.memory import shown_diff
-
-            for number, match in enumerate(
-                m for m in memory(ws).fuzzy(record.lang, record.source) if (m.entry.document_id, m.entry.segment_id) != (doc_id, record.id)
-            ):
-                st.caption(
-                    plain(f"memory {match.similarity:.0%} ({match.entry.status}, {match.entry.document_id}); its source, against this one:")
-                )
-                st.text(shown_diff(match.entry.source, record.source))
-                st.text(match.entry.target)
-                if st.button(f"Use this ({match.similarity:.0%})", key=f"use-{record.id}-{number}"):
-                    st.session_state[f"{key}-use"] = match.entry.target
-                    st.rerun()
+            memory_matches(ws, doc_id, record, key)
             if base != record.revision:
                 st.info("Changed elsewhere since you started editing. Save to see the conflict, or load the latest version.")
-                if st.button("Load the latest version", key=f"reset-{record.id}"):
-                    try:
-                        ws.discard_draft(doc_id, record.id)  # the reviewer chose the saved text over the typed one
-                    except (WorkbenchError, OSError) as error:
-                        st.session_state[f"flash-{record.id}"] = ("error", f"The draft could not be dropped: {error}")
-                    st.session_state[f"{key}-reset"] = True
-                    st.rerun()
-            text = st.text_area("Correction", key=key, height=90, on_change=keep_draft, args=(ws, doc_id, record.id, key))
+                st.button("Load the latest version", key=f"reset-{record.id}", on_click=drop_draft, args=(ws, doc_id, record.id, key))
+            text = st.text_area("Correction", key=key, height=90, on_change=keep_draft, args=(doc_id, record.id, key))
             if record.draft and text == record.draft:
                 st.caption("✎ unsaved draft (kept on disk): Save to make it the correction, or Revert")
-                if st.button("Revert", key=f"revert-{record.id}", help="Drop the draft and show the saved text again"):
-                    try:
-                        ws.discard_draft(doc_id, record.id)
-                    except (WorkbenchError, OSError) as error:
-                        st.session_state[f"flash-{record.id}"] = ("error", f"Not reverted: {error}")
-                    st.session_state[f"{key}-reset"] = True
-                    st.rerun()
-            issues = qa.check(replace_text(record, text), glossary_of(ws))
-            for issue in issues:
+                st.button(
+                    "Revert",
+                    key=f"revert-{record.id}",
+                    help="Drop the draft and show the saved text again",
+                    on_click=drop_draft,
+                    args=(ws, doc_id, record.id, key),
+                )
+            for issue in qa.check(replace_text(record, text), glossary_of(ws)):
                 st.caption(plain(f"QA {issue.severity} · {issue.check}: {issue.message}"))
             show_flash(f"flash-{record.id}")
             save_column, approve_column, more_column = st.columns(3)
-            status_column, set_column = st.columns([3, 2])
-            if approve_column.button("Approve", key=f"approve-{record.id}", help="Alt+A: save what is typed, approve, go on"):
-                try:
-                    current = record
-                    if text != (record.correction or (record.machine.text if record.machine else "")):
-                        current = ws.save_correction(doc_id, record.id, text, base)
-                    updated = ws.set_status(doc_id, record.id, "approved", current.revision)
-                    saved(key, text, updated)
-                    flash("success", f"Approved ({record.lang} segment at {record.start}–{record.end}).")
-                except (WorkbenchError, OSError) as error:
-                    flash("error", f"Not approved: {error}. Your text is still in the box.")
-                st.session_state["focus"] = record.id
-                st.rerun()
-            if save_column.button("Save", key=f"save-{record.id}", type="primary"):
-                try:
-                    saved(key, text, ws.save_correction(doc_id, record.id, text, base))
-                    flash("success", f"Correction saved ({record.lang} segment at {record.start}–{record.end}).")
-                    st.session_state[f"flash-{record.id}"] = ("success", "Saved.")
-                except ConflictError as error:
-                    flash("error", f"Not saved: {error}")
-                except (WorkbenchError, OSError) as error:  # a read-only folder, a full disk: the text stays in the box
-                    flash("error", f"Not saved: {error}. Your text is still in the box.")
-                st.session_state["focus"] = record.id  # the view stays on this segment
-                st.rerun()
-            status = status_column.selectbox("Status", SETTABLE, key=f"status-{record.id}", label_visibility="collapsed")
-            if set_column.button("Set status", key=f"set-{record.id}"):
-                try:
-                    updated = ws.set_status(doc_id, record.id, status, base)
-                    st.session_state[f"{key}-base"] = updated.revision
-                    flash("success", f"Status set to {status}.")
-                except WorkbenchError as error:
-                    flash("error", f"Not done: {error}")
-                st.rerun()
+            save_column.button("Save", key=f"save-{record.id}", type="primary", on_click=save, args=(ws, doc_id, record, key))
+            approve_column.button(
+                "Approve",
+                key=f"approve-{record.id}",
+                help="Alt+A: save what is typed, approve, go on",
+                on_click=approve,
+                args=(ws, doc_id, record, key),
+            )
+            more_column.button(
+                "More",
+                key=f"more-{record.id}",
+                help="Status, re-translate, language, split, merge",
+                on_click=toggle_tools,
+                args=(record.id,),
+            )
             copy_machine, copy_source = st.columns(2)
-            if record.machine is not None and copy_machine.button("Use machine translation", key=f"use-machine-{record.id}", help="Alt+M"):
-                st.session_state[f"{key}-use"] = record.machine.text
-                st.rerun()
-            if copy_source.button("Use source text", key=f"use-source-{record.id}", help="Alt+S: for names, numbers, quotations"):
-                st.session_state[f"{key}-use"] = record.source
-                st.rerun()
-            with more_column.popover("More", help="Re-translate, change the language, split or merge"):
-                if st.button("Re-translate", key=f"retranslate-{record.id}"):
-                    act(ws.retranslate, doc_id, record.id, translator(str(ws.translations)), success="Re-translated.")
-                    st.rerun()
-                relabel_controls(ws, doc_id, record, base)
-                second = st.text_input("Split before", help="The first words of the second part, as in the source", key=f"at-{record.id}")
-                if st.button("Split", key=f"split-{record.id}"):
-                    at = record.source.find(second) if second else -1
-                    if at <= 0:
-                        flash("error", "Not split: type the first words of the second part exactly as the source has them.")
-                    else:
-                        act(ws.split, doc_id, record.id, at, base, translator(str(ws.translations)), success="Split.")
-                    st.rerun()
-                if st.button("Merge with next", key=f"merge-{record.id}"):
-                    act(ws.merge, doc_id, record.id, base, None, translator(str(ws.translations)), success="Merged.")
-                    st.rerun()
+            if record.machine is not None:
+                copy_machine.button(
+                    "Use machine translation",
+                    key=f"use-machine-{record.id}",
+                    help="Alt+M",
+                    on_click=use_text,
+                    args=(doc_id, record.id, key, record.machine.text),
+                )
+            copy_source.button(
+                "Use source text",
+                key=f"use-source-{record.id}",
+                help="Alt+S: for names, numbers, quotations",
+                on_click=use_text,
+                args=(doc_id, record.id, key, record.source),
+            )
+        if st.session_state.get("tools") == record.id:
+            segment_tools(ws, doc_id, record, base)
+
+
+def memory_matches(ws: Workspace, doc_id: str, record: SegmentRecord, key: str) -> None:
+    """Fuzzy matches from the translation memory, with a word diff of their source."""
+    from workbench.store.memory import shown_diff
+
+    matches = (m for m in memory(ws).fuzzy(record.lang, record.source) if (m.entry.document_id, m.entry.segment_id) != (doc_id, record.id))
+    for number, match in enumerate(matches):
+        st.caption(plain(f"memory {match.similarity:.0%} ({match.entry.status}, {match.entry.document_id}); its source, against this one:"))
+        st.text(shown_diff(match.entry.source, record.source))
+        st.text(match.entry.target)
+        st.button(
+            f"Use this ({match.similarity:.0%})",
+            key=f"use-{record.id}-{number}",
+            on_click=use_text,
+            args=(doc_id, record.id, key, match.entry.target),
+        )
+
+
+def segment_tools(ws: Workspace, doc_id: str, record: SegmentRecord, base: int) -> None:
+    with st.container(border=True, key=f"tools-{record.id}"):
+        status_column, set_column = st.columns([3, 2])
+        current = str(record.status) if str(record.status) in SETTABLE else "reviewed"
+        status = status_column.selectbox(
+            "Status", SETTABLE, index=SETTABLE.index(current), key=f"status-{record.id}", label_visibility="collapsed"
+        )
+        if set_column.button("Set status", key=f"set-{record.id}"):
+            try:
+                updated = ws.set_status(doc_id, record.id, status, base)
+                st.session_state[f"correction-{doc_id}-{record.id}-base"] = updated.revision
+                flash("success", f"Status set to {status}.")
+            except WorkbenchError as error:
+                flash("error", f"Not done: {error}")
+            st.rerun()
+        if st.button("Re-translate", key=f"retranslate-{record.id}"):
+            act(ws.retranslate, doc_id, record.id, translator(str(ws.translations)), success="Re-translated.")
+            st.rerun()
+        relabel_controls(ws, doc_id, record, base)
+        second = st.text_input("Split before", help="The first words of the second part, as in the source", key=f"at-{record.id}")
+        if st.button("Split", key=f"split-{record.id}"):
+            at = record.source.find(second) if second else -1
+            if at <= 0:
+                flash("error", "Not split: type the first words of the second part exactly as the source has them.")
+            else:
+                act(ws.split, doc_id, record.id, at, base, translator(str(ws.translations)), success="Split.")
+            st.rerun()
+        if st.button("Merge with next", key=f"merge-{record.id}"):
+            act(ws.merge, doc_id, record.id, base, None, translator(str(ws.translations)), success="Merged.")
+            st.rerun()
 
 
 # -- one document ----------------------------------------------------------------------------
@@ -504,6 +589,19 @@ def document_view(ws: Workspace, doc_id: str) -> None:
                 st.download_button(f"Download English ({path.suffix})", path.read_bytes(), file_name=path.name, key=f"download-{path.name}")
 
 
+def project_dashboard(ws: Workspace) -> None:
+    from workbench.review.overview import dashboard
+
+    by_status, by_document = dashboard(ws.summaries())
+    st.header("Project")
+    st.caption("Words of the source text, by the status of their segment (English segments left out).")
+    st.bar_chart(by_status, x="status", y="words", horizontal=True, sort=False, height=220)  # in workflow order
+    st.dataframe(by_status, hide_index=True)
+    st.dataframe(by_document, hide_index=True)
+    if not any(row["to review"] for row in by_document):
+        st.info("Nothing waits for review in this project.")
+
+
 def rendered_files(ws: Workspace, doc_id: str, fmt: str) -> list[Path]:
     """The renderings in the document's own format (``.en.html``, ``.en.docx`` …) that exist."""
     from workbench.formats.readers import rendering_names
@@ -561,11 +659,14 @@ def main() -> None:
     if not authorised(settings.review_token):
         return
     ws = Workspace(settings.corpus, settings.translations)
+    write_drafts(ws)
     doc_id = sidebar(ws)
     with st.sidebar.expander("Keyboard"):
         st.markdown(KEYS_HELP)
     show_flash()
-    if doc_id is not None:
+    if st.session_state.get("dashboard"):
+        project_dashboard(ws)
+    elif doc_id is not None:
         document_view(ws, doc_id)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from workbench.store.files import SOURCE, SegmentRecord, StoreError, load, readable_files, translation_path
+from workbench.store.files import SOURCE, SegmentRecord, StoreError, load_for_reading, readable_files, translation_path
 from workbench.store.folder import TranslationsFolder
 
 LOW_CONFIDENCE = 0.5
@@ -81,6 +81,34 @@ def project_progress(summaries: list[DocumentSummary]) -> dict[str, dict[str, in
     return {"segments": segments, "words": words}
 
 
+WORKFLOW_ORDER = ("untranslated", "machine", "edited", "reviewed", "approved", "rejected")
+
+
+def dashboard(summaries: list[DocumentSummary]) -> tuple[list[dict], list[dict]]:
+    """The project at a glance: ``(by status, by document)`` rows for tables and a chart.
+    Words are the source's words; English segments are left out (nothing to do there)."""
+    readable = [s for s in summaries if not s.error]
+    progress = project_progress(readable)
+    by_status = [
+        {"status": status, "segments": progress["segments"].get(status, 0), "words": progress["words"].get(status, 0)}
+        for status in WORKFLOW_ORDER
+    ]
+    by_document = [
+        {
+            "document": s.id,
+            "segments to translate": s.to_review,
+            "words to translate": sum(n for status, n in s.words.items() if status != SOURCE),
+            "to review": s.needs_review,
+            "done": s.done,
+            "unsaved drafts": s.drafts,
+            "flagged": s.flagged,
+            "no model": s.missing_models,
+        }
+        for s in readable
+    ]
+    return by_status, by_document
+
+
 @dataclass(frozen=True)
 class SearchHit:
     document_id: str
@@ -112,7 +140,7 @@ def summaries(folder: TranslationsFolder) -> list[DocumentSummary]:
     summaries = []
     for doc_id in folder.document_ids():
         try:
-            translation = load(translation_path(folder.translations, doc_id))
+            translation = load_for_reading(translation_path(folder.translations, doc_id))
         except StoreError as error:
             summaries.append(DocumentSummary(doc_id, "", 0, {}, (), 0, 0, 0, error=str(error)))
             continue

@@ -26,6 +26,7 @@ from workbench.store.files import (
     TranslationFile,
     edit,
     load,
+    load_for_reading,
     now,
     segment_id,
 )
@@ -80,7 +81,7 @@ class Workspace(TranslationsFolder):
 
     def open(self, doc_id: str) -> OpenDocument:
         """Load a document. Raises ReviewError (unknown id) or StoreError (broken file)."""
-        translation = load(self.path_of(doc_id))
+        translation = load_for_reading(self.path_of(doc_id))
         text, problem = self._source_text(translation)
         return OpenDocument(translation, text, problem)
 
