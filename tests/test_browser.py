@@ -256,3 +256,38 @@ def test_the_keyboard_saves_two_segments_with_ctrl_enter_and_moves_on(served_wor
     box.click()
     box.send_keys(Keys.ALT, "a")
     wait.until(lambda _: load(translations / "news.json").segments[0].status == "approved")
+
+
+def test_find_and_replace_previews_applies_and_undoes_in_the_browser(served_workspace, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, translations = served_workspace
+    wait = WebDriverWait(browser, 60)
+    browser.get(url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    expander = next(e for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] summary') if "Find and replace" in e.text)
+    expander.click()
+    find = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="Find in translations"]')))
+    find.send_keys("want", Keys.TAB)
+    replacement = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="Replace with"]')))
+    replacement.send_keys("need", Keys.ENTER)
+    # The preview names both changes before anything is written.
+    wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-testid="stSidebar"]'), "2 translations would change"))
+    assert [r.correction for r in load(translations / "news.json").segments] == ["", ""]
+
+    def button(label: str):
+        return wait.until(lambda driver: next((b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == label), None))
+
+    button("Replace in 2 segments").click()
+    wait.until(lambda _: load(translations / "news.json").segments[0].correction == "the workers need bread")
+    page = load(translations / "page.json").segments[0]
+    assert page.correction == page.machine.text.replace("want", "need") != page.machine.text
+    assert load(translations / "news.json").segments[1].correction == ""  # no match, untouched
+
+    button("Undo the last replace").click()
+    wait.until(lambda _: load(translations / "news.json").segments[0].correction == "")
+    assert load(translations / "page.json").segments[0].correction == ""
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "Undone in 2 segments"))
