@@ -226,3 +226,14 @@ def test_the_project_dashboard_shows_words_by_status(workspace):
     by_status = tables[0].set_index("status")
     assert by_status.loc["machine", "segments"] == sum(r.status == "machine" for r in load(workspace / "news.json").segments)
     assert "news" in set(tables[1]["document"])
+
+
+def test_a_document_filtered_by_text_shows_only_matching_segments(workspace):
+    at = open_app("news")
+    records = load(workspace / "news.json").segments
+    at.text_input(key="seg-text").input(records[1].source.split()[0]).run()
+    assert not at.exception
+    shown = [a.key for a in at.text_area if a.key and a.key.startswith("correction-")]
+    assert shown == [f"correction-news-{records[1].id}"]
+    at.text_input(key="seg-text").input("no such words anywhere").run()
+    assert any("No segment matches the filters" in info.value for info in at.info)

@@ -13,7 +13,7 @@ from builders.toy import to_toyish
 from tests.conftest import ROOT
 from workbench.core.settings import Settings
 from workbench.review import qa, replace
-from workbench.review.overview import dashboard, project_progress
+from workbench.review.overview import SegmentFilter, dashboard, project_progress
 from workbench.review.workspace import Workspace
 from workbench.store import glossary
 from workbench.store.files import SegmentRecord, load
@@ -90,6 +90,36 @@ def test_progress_counts_segments_and_words_by_status_and_says_when_nothing_need
     rows = {row["document"]: row for row in by_document}
     assert (rows["news"]["words to translate"], rows["news"]["to review"], rows["news"]["done"]) == (8, 1, 1)
     assert (rows["english"]["segments to translate"], rows["english"]["to review"]) == (0, 0)
+
+
+def test_a_documents_segments_filtered_by_status_language_flag_and_text():
+    from workbench.store.files import MachineTranslation
+
+    def seg(number, lang, status, source, confidence=0.9, flags=(), correction=""):
+        machine = MachineTranslation(source.upper(), "m", {}, -1.0, confidence, flags) if status != "source" else None
+        return SegmentRecord(f"s{number}", number, number + 1, lang, "sentence", source, machine, correction, status)
+
+    records = [
+        seg(0, "en", "source", "An English line"),
+        seg(1, "tr", "machine", "Grev başladı", confidence=0.2),
+        seg(2, "de", "approved", "Der Streik", correction="The strike"),
+        seg(3, "tr", "edited", "İşçiler", flags=("repeated",), correction="Workers"),
+        seg(4, "de", "machine", "Die Arbeiter"),
+    ]
+
+    def ids(**choices):
+        return [r.id for r in SegmentFilter(**choices).apply(records)]
+
+    assert ids() == ["s1", "s3", "s4"]  # what needs review, in document order
+    assert ids(needs_review_only=False) == ["s0", "s1", "s2", "s3", "s4"]
+    assert ids(needs_review_only=False, english=False) == ["s1", "s2", "s3", "s4"]
+    assert ids(needs_review_only=False, statuses=("approved",)) == ["s2"]
+    assert ids(languages=("tr",)) == ["s1", "s3"]
+    assert ids(flagged_only=True) == ["s1", "s3"]  # low confidence, flagged
+    assert ids(needs_review_only=False, text="STREIK") == ["s2"]  # case folded, in source
+    assert ids(needs_review_only=False, text="workers") == ["s3"]  # in the correction
+    assert ids(text="DIE ARB") == ["s4"]  # in the machine output
+    assert ids(attention_first=True) == ["s3", "s1", "s4"]  # flagged, then lowest confidence
 
 
 # -- QA -----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import streamlit as st
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
 from workbench.review import qa
-from workbench.review.overview import attention_order, is_flagged, is_low_confidence, needs_review, project_progress
+from workbench.review.overview import SegmentFilter, is_flagged, is_low_confidence, needs_review, project_progress
 from workbench.review.workspace import ConflictError, OpenDocument, Workspace
 from workbench.store.files import SOURCE, SegmentRecord, StoreError
 from workbench.store.workflow import LABELS
@@ -554,14 +554,27 @@ def document_view(ws: Workspace, doc_id: str) -> None:
         show_english = controls[1].toggle("English segments", value=True, key="show-en", disabled=show != "all")
         wanted = controls[2].multiselect("Status", list(counts), key="seg-status")
         order = controls[3].selectbox("Order", ["document", "attention first"], key="seg-order")
-        if show == "needs review":
-            visible = [r for r in records if needs_review(r) and (not wanted or r.status in wanted)]
-        else:
-            visible = [r for r in records if (show_english or r.status != SOURCE) and (not wanted or r.status in wanted)]
+        more = st.columns([2, 2, 1])
+        langs = sorted({r.lang for r in foreign})
+        chosen_langs = more[0].multiselect("Language", langs, format_func=lambda c: f"{c} · {languages.name_of(c)}", key="seg-langs")
+        text_filter = more[1].text_input("Text", key="seg-text", help="In the source, the machine translation or the correction")
+        flagged_only = more[2].toggle("Flagged only", key="seg-flagged", help="Flagged or low-confidence machine output")
+        visible = SegmentFilter(
+            needs_review_only=show == "needs review",
+            english=show_english,
+            statuses=tuple(wanted),
+            languages=tuple(chosen_langs),
+            flagged_only=flagged_only,
+            text=text_filter,
+            attention_first=order == "attention first",
+        ).apply(records)
         if not visible:
-            st.info("No segment needs review in this document." if show == "needs review" else "No segment matches the filters.")
-        if order == "attention first":
-            visible = sorted((r for r in visible if r.status != SOURCE), key=attention_order)
+            filtered = wanted or chosen_langs or text_filter.strip() or flagged_only
+            st.info(
+                "No segment needs review in this document."
+                if show == "needs review" and not filtered
+                else "No segment matches the filters."
+            )
         focus = st.session_state.pop("focus", None)
         pages = max(1, -(-len(visible) // PAGE_SIZE))
         if focus is not None:

@@ -135,6 +135,34 @@ def attention_order(record: SegmentRecord) -> tuple:
     return (not is_flagged(record), confidence, record.start)
 
 
+@dataclass(frozen=True)
+class SegmentFilter:
+    """Which segments of a document to show. Empty choices mean "any"."""
+
+    needs_review_only: bool = True
+    english: bool = True  # English segments, when showing all
+    statuses: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    flagged_only: bool = False  # flagged or low-confidence machine output
+    text: str = ""  # in the source, the machine output or the correction (case and width folded)
+    attention_first: bool = False
+
+    def apply(self, records) -> list[SegmentRecord]:
+        needle = _fold(self.text.strip())
+        shown = [
+            r
+            for r in records
+            if (needs_review(r) if self.needs_review_only else (self.english or r.status != SOURCE))
+            and (not self.statuses or r.status in self.statuses)
+            and (not self.languages or r.lang in self.languages)
+            and (not self.flagged_only or is_flagged(r) or is_low_confidence(r))
+            and (not needle or any(needle in _fold(t) for t in (r.source, r.correction, r.machine.text if r.machine else "")))
+        ]
+        if self.attention_first:
+            shown = sorted((r for r in shown if r.status != SOURCE), key=attention_order)
+        return shown
+
+
 def summaries(folder: TranslationsFolder) -> list[DocumentSummary]:
     """Every document's progress; a broken translations file is a summary with its error."""
     summaries = []

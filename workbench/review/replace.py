@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from workbench.core.errors import WorkbenchError
 from workbench.formats.rendering import edit_rendered
-from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, load, now
+from workbench.store.files import SOURCE, HistoryEntry, SegmentRecord, TranslationFile, load_for_reading, now
 from workbench.store.folder import TranslationsFolder
 from workbench.store.workflow import after_edit, shown_text
 
@@ -46,7 +46,7 @@ def _pattern(find: str, case: bool, regex: bool) -> re.Pattern:
 def _documents(folder: TranslationsFolder, doc_ids: list[str] | None):
     for doc_id in doc_ids if doc_ids is not None else folder.document_ids():
         try:
-            yield doc_id, load(folder.path_of(doc_id))
+            yield doc_id, load_for_reading(folder.path_of(doc_id))
         except WorkbenchError:
             continue  # a broken file is reported by the app and `workbench qa`, never edited here
 
