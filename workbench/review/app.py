@@ -646,6 +646,7 @@ KEYS_HELP = """
 | Ctrl+↓ / Ctrl+↑ | next / previous segment |
 | Alt+A | save what is typed and approve |
 | Alt+M / Alt+S | put the machine translation / the source text in the box |
+| Alt+1, 2, 3 | put the first, second, third memory match in the box |
 | Esc | drop the unsaved draft |
 """
 

@@ -76,6 +76,11 @@
       const text = segment.querySelector('textarea');
       if (text) text.blur();  // commit what is typed first
       win.setTimeout(function () { click(id, name); focusLater(event.key === 'a' ? (neighbour(segment, 1) || id) : id); }, 200);
+    } else if (event.altKey && id && ['1', '2', '3'].includes(event.key)) {
+      // The first, second or third match from the memory, into the box (its "Use this").
+      event.preventDefault();
+      const number = Number(event.key) - 1;
+      win.setTimeout(function () { if (click(id, 'use-' + number)) focusLater(id); }, 0);
     } else if (event.key === 'Escape' && id) {
       if (click(id, 'revert')) focusLater(id);
     }
