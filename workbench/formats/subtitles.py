@@ -1,0 +1,59 @@
+"""Subtitles: SubRip (.srt) and WebVTT (.vtt) cues; renderings keep numbers and timings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.core.errors import InputError
+from workbench.core.limits import DEFAULT_LIMITS, Limits
+
+_TIMING = re.compile(r"^\s*\d[\d:.,]*\s*-->\s*\d[\d:.,]*")
+
+
+def _cues(text: str, fmt: str) -> list[tuple[int, int, list[str]]]:
+    """``(first text line, last text line + 1, lines)`` per cue of an SRT or WebVTT file."""
+    lines = text.splitlines()
+    cues = []
+    index = 0
+    while index < len(lines):
+        if _TIMING.match(lines[index]):
+            first = index + 1
+            end = first
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            cues.append((first, end, lines[first:end]))
+            index = end
+        else:
+            index += 1
+    return cues
+
+
+def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
+    from workbench.formats.decoding import decode
+
+    decoded = decode(data, path)
+    fmt = "vtt" if Path(path).suffix.lower() == ".vtt" else "srt"
+    if fmt == "vtt" and not decoded.text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise InputError(path, "is not a WebVTT file (it must start with WEBVTT)")
+    cues = _cues(decoded.text, fmt)
+    if not cues:
+        raise InputError(path, f"has no subtitle cues (no '00:00:01,000 --> 00:00:02,000' timing lines): not an {fmt.upper()} file")
+    blocks = [[" ".join(line.strip() for line in lines)] for _, _, lines in cues]
+    return blocks, decoded.encoding, decoded.confidence, decoded.warnings
+
+
+def render(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
+    from workbench.formats.decoding import decode
+
+    text = decode(data, path).text
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    cues = _cues(text, "vtt" if Path(path).suffix.lower() == ".vtt" else "srt")
+    english = english_of([[" ".join(line.strip() for line in cue_lines)] for _, _, cue_lines in cues])
+    # Work backwards so earlier line numbers stay valid.
+    for (first, end, _), translated in reversed(list(zip(cues, english))):
+        if translated is not None:
+            lines[first:end] = [translated + newline]
+    return "".join(lines).encode("utf-8")
