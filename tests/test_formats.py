@@ -74,6 +74,10 @@ def test_html_markup_kept_text_replaced_direction_fixed(translated):
     assert after.find(".//meta").get("charset") == "utf-8"  # the file is written as UTF-8
     assert after.find(".//h1").text_content() == ENGLISH  # English untouched
     assert after.find(".//p[@class='lead']").text_content() == "the workers want bread"
+    # The bold word and the link keep their formatting on their own English words.
+    assert after.find(".//p[@class='lead']/b").text == "want"
+    link = after.find(".//p[@class='lead']/a")
+    assert (link.text, link.get("href")) == ("bread", "https://example.org/x")
     assert after.find(".//td").text_content() == TOY[1]
     assert after.find(".//li").text_content() == TOY[2]
     assert after.find(".//p[@hidden]").text_content() == before.find(".//p[@hidden]").text_content()  # hidden: not read
@@ -89,8 +93,10 @@ def test_docx_and_odt_keep_structure_and_styles(translated):
     before, after = docx.Document(str(corpus / "letter.docx")), docx.Document(str(out / "letter.en.docx"))
     assert [p.style.name for p in before.paragraphs] == [p.style.name for p in after.paragraphs]
     assert [p.text for p in after.paragraphs if p.text] == [ENGLISH, TOY[0], TOY[2]]
-    bold = [run for run in after.paragraphs[1].runs if run.text]
-    assert (bold[0].text, bold[0].bold) == (TOY[0], True)  # the first run's formatting
+    # Each run keeps its formatting on its own words: the bold run's words were translated
+    # apart and found in the sentence's English.
+    runs = [(run.text, run.bold, run.italic) for run in after.paragraphs[1].runs if run.text]
+    assert runs == [("the workers", True, None), (" want bread", None, True)]
     assert [c.text for c in after.tables[0].rows[0].cells] == [TOY[1], "2024"]
     odt = load_odt(str(out / "letter.en.odt"))
     from odf import teletype

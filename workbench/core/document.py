@@ -36,6 +36,9 @@ class Document:
     # "text", "markdown", or a format whose text was extracted (html, docx, odt, pdf, srt, vtt):
     # then ``text`` is the extracted text (workbench.formats.readers), not the file's bytes decoded.
     format: str = "text"
+    # ``(start, end, style number)`` of each piece of formatted text (formats.blocks): where
+    # a link, a bold phrase or inline code lies, so a segment's inline spans can be found.
+    styles: tuple[tuple[int, int, int], ...] = field(default=(), compare=False)
 
     def with_segments(self, segments: list[Segment] | tuple[Segment, ...]) -> Document:
         return replace(self, segments=tuple(segments))

@@ -1,13 +1,34 @@
-"""The block model every format shares: a block (a paragraph, a heading, a cue) is a list of
-*pieces* (HTML text nodes, Word runs, ODF text nodes); its text is the pieces joined with
-whitespace collapsed, and a document's text is its blocks joined by blank lines."""
+"""The block model every format shares, and how English goes back into a block.
+
+A block (a paragraph, a heading, a cue) is a list of *pieces*: HTML text nodes, Word runs,
+ODF text nodes, each with its *style*, a value equal for pieces with the same formatting
+(the element or run properties holding the text). The block's text is the pieces joined,
+whitespace collapsed; a document's text is its blocks joined by blank lines.
+
+A translated segment replaces text across pieces. Inside it, the stretches in the
+segment's main style (the style of most of its characters) take the English; each stretch
+in another style (a link, a bold phrase, inline code) is an *inline span*: at run time its
+text is translated apart (``MachineTranslation.inline``) and, in the rendering, the span
+takes that English where it is found in the segment's English (as Argos Translate and
+LibreTranslate place HTML tags). A span whose English is not found keeps its English at
+its own place beside the segment's, and the run flags the segment (``markup``). Text
+outside translated segments is never touched, so with nothing translated a rendering
+equals its source.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 _SPACES = re.compile(r"\s+")
+_WORDS = re.compile(r"\S+")
+
+Piece = tuple[str, Hashable]  # a piece's text and its style
+# A renderer asks, for the blocks it parsed, each block's pieces' new texts (None: unchanged).
+EnglishOf = Callable[[list[list[Piece]]], list[list[str] | None]]
 
 
 def join(blocks: list[str]) -> tuple[str, list[tuple[int, int]]]:
@@ -31,14 +52,204 @@ def joined_blocks(blocks: list[list[str]]) -> tuple[str, list[tuple[int, int]]]:
     return join([collapse(pieces) for pieces in blocks])
 
 
-def place(pieces: list[tuple[Callable[[str], None], str]], text: str) -> None:
-    """The translation into the first piece with content (its leading space kept), the other
-    pieces emptied (a trailing space of the last kept, so the text around still reads)."""
-    first = next((index for index, (_, value) in enumerate(pieces) if value.strip()), 0)
-    for index, (setter, value) in enumerate(pieces):
-        if index == first:
-            lead = value[: len(value) - len(value.lstrip())]
-            tail = value[len(value.rstrip()) :] if index == len(pieces) - 1 else ""
-            setter(lead + text + tail)
-        elif index > first or value.strip():
-            setter(value[len(value.rstrip()) :] if index == len(pieces) - 1 else "")
+def styled_text(blocks: list[list[Piece]]) -> tuple[str, list[tuple[int, int]], tuple[tuple[int, int, int], ...]]:
+    """The document's text, each block's span in it, and each piece's ``(start, end, style
+    number)`` in it (a number per distinct style; pieces without style are left out)."""
+    text, spans = joined_blocks([[piece for piece, _ in pieces] for pieces in blocks])
+    numbers: dict[Hashable, int] = {}
+    styles = []
+    for (block_start, _), pieces in zip(spans, blocks):
+        if all(style is None for _, style in pieces):
+            continue
+        for (start, end), (_, style) in zip(piece_spans([piece for piece, _ in pieces]), pieces):
+            if end > start:
+                styles.append((block_start + start, block_start + end, numbers.setdefault(style, len(numbers))))
+    return text, spans, tuple(styles)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a block's collapsed text lies in its pieces joined (``raw``)."""
+
+    raw: str
+    words: list[tuple[int, int]]  # raw [start, end) of each run of non-space characters
+    starts: list[int]  # each word's start in the collapsed text
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Layout:
+        raw = "".join(texts)
+        words = [match.span() for match in _WORDS.finditer(raw)]
+        starts, position = [], 0
+        for index, (start, end) in enumerate(words):
+            position += 1 if index else 0  # the one space between two words
+            starts.append(position)
+            position += end - start
+        return cls(raw, words, starts)
+
+    def raw_index(self, collapsed: int) -> int:
+        """The raw index of a collapsed character (a collapsed space: its whitespace's start)."""
+        word = bisect.bisect_right(self.starts, collapsed) - 1
+        start, end = self.words[word]
+        offset = collapsed - self.starts[word]
+        return start + offset if offset < end - start else end
+
+    def collapsed_index(self, raw: int) -> int:
+        """How many collapsed characters come from raw characters before ``raw``."""
+        word = bisect.bisect_right([start for start, _ in self.words], raw) - 1
+        if word < 0:
+            return 0
+        start, end = self.words[word]
+        if raw <= end:
+            return self.starts[word] + (raw - start)
+        return self.starts[word] + (end - start) + 1  # past the space that follows the word
+
+
+def piece_spans(texts: list[str]) -> list[tuple[int, int]]:
+    """Each piece's ``[start, end)`` in the block's collapsed text."""
+    layout = Layout.of(texts)
+    spans, cursor = [], 0
+    total = layout.starts[-1] + (layout.words[-1][1] - layout.words[-1][0]) if layout.words else 0
+    for text in texts:
+        start, end = layout.collapsed_index(cursor), layout.collapsed_index(cursor + len(text))
+        spans.append((min(start, total), min(end, total)))
+        cursor += len(text)
+    return spans
+
+
+def groups(parts: list[tuple[Hashable, str]]) -> list[tuple[Hashable, list[int]]]:
+    """Consecutive parts of one style, as ``(style, part indexes)``; a blank part joins the
+    group before it (or the one after, at the start), since spaces carry no formatting."""
+    result: list[tuple[Hashable, list[int]]] = []
+    leading: list[int] = []
+    for index, (style, text) in enumerate(parts):
+        if not text.strip():
+            (result[-1][1] if result else leading).append(index)
+        elif result and result[-1][0] == style:
+            result[-1][1].append(index)
+        else:
+            result.append((style, [*leading, index]))
+            leading = []
+    if leading:
+        result.append((None, leading))
+    return result
+
+
+def main_style(parts: list[tuple[Hashable, str]], found: list[tuple[Hashable, list[int]]]) -> Hashable:
+    """The style most of the segment's characters have (the first, on a tie)."""
+    weight: dict[Hashable, int] = {}
+    for style, members in found:
+        weight[style] = weight.get(style, 0) + sum(len(parts[i][1].strip()) for i in members)
+    return max(weight, key=lambda style: weight[style]) if weight else None
+
+
+def inline_texts(parts: list[tuple[Hashable, str]]) -> list[str]:
+    """The texts of a segment's inline spans (its stretches in another style than its main
+    one), in order: what the run translates apart."""
+    found = groups(parts)
+    main = main_style(parts, found)
+    return [collapse([parts[i][1] for i in members]) for style, members in found if style != main]
+
+
+def segment_inline(text: str, styles: tuple[tuple[int, int, int], ...], start: int, end: int) -> list[str]:
+    """The inline spans' texts of the segment ``text[start:end]``, from the document's
+    ``styles`` (``styled_text``, in order of start)."""
+    if not styles:
+        return []
+    first = bisect.bisect_right(styles, (start, float("inf"), 0)) - 1
+    parts = []
+    for piece_start, piece_end, style in styles[max(first, 0) :]:
+        if piece_start >= end:
+            break
+        if piece_end > start:
+            parts.append((style, text[max(start, piece_start) : min(end, piece_end)]))
+    return inline_texts(parts)
+
+
+def locate(english: str, spans: list[str]) -> list[tuple[int, int]] | None:
+    """Where each span's English lies in the segment's English, in order (case folded), or
+    None when one is missing."""
+    folded = english.casefold()
+    found, cursor = [], 0
+    for span in spans:
+        needle = span.strip().casefold()
+        at = folded.find(needle, cursor) if needle else -1
+        if at < 0 or len(folded) != len(english):
+            return None
+        found.append((at, at + len(needle)))
+        cursor = at + len(needle)
+    return found
+
+
+def _chunks(english: str, parts, found, main, inline: tuple[str, ...] | None) -> list[str]:
+    """The English of each group of a segment's parts, in order; together all of ``english``
+    (when its spans are found) or ``english`` plus each span's English beside it."""
+    spans = [index for index, (style, _) in enumerate(found) if style != main]
+    if not spans:
+        return [english] + [""] * (len(found) - 1)
+    located = locate(english, list(inline)) if inline is not None and len(inline) == len(spans) else None
+    chunks = [""] * len(found)
+    if located is None:
+        # Not found: the main text takes the English, each span keeps its own English (or
+        # nothing, when it was never translated apart) at its place.
+        first_main = next((index for index, (style, _) in enumerate(found) if style == main), 0)
+        chunks[first_main] = english
+        for number, index in enumerate(spans):
+            if inline is not None and number < len(inline) and inline[number].strip():
+                chunks[index] = (" " if index > first_main else "") + inline[number].strip() + (" " if index < first_main else "")
+        return chunks
+    for number, index in enumerate(spans):
+        start, end = located[number]
+        chunks[index] = english[start:end]
+        before = english[located[number - 1][1] if number else 0 : start]
+        if index > 0:
+            chunks[index - 1] += before  # to the group before: main text, or a span beside this one
+        else:
+            chunks[index] = before + chunks[index]  # the segment starts with the span
+    after = english[located[-1][1] :]
+    chunks[spans[-1] + 1 if spans[-1] + 1 < len(found) else spans[-1]] += after
+    return chunks
+
+
+def _spread(chunk: str, texts: list[str]) -> list[str]:
+    """A group's English over its parts: into the first with text; spaces at its ends stay in
+    the blank parts at the group's ends (a space between a bold word and a link stays
+    outside both)."""
+    values = [""] * len(texts)
+    first = next((i for i, text in enumerate(texts) if text.strip()), 0)
+    body = chunk
+    if first + 1 < len(texts) and not texts[-1].strip() and body != body.rstrip():
+        values[-1], body = body[len(body.rstrip()) :], body.rstrip()
+    if first > 0 and body != body.lstrip():
+        values[0], body = body[: len(body) - len(body.lstrip())], body.lstrip()
+    values[first] = body
+    return values
+
+
+def place(texts: list[str], styles: list[Hashable], changes: list[tuple[int, int, str, tuple[str, ...] | None]]) -> list[str]:
+    """The pieces' new texts, given ``changes``: ``(start, end, English, inline spans'
+    English or None)`` per translated segment, in the block's collapsed coordinates, in order
+    and not overlapping. Characters outside the changes stay exactly as they were."""
+    layout = Layout.of(texts)
+    bounds, cursor = [], 0
+    for text in texts:
+        bounds.append((cursor, cursor + len(text)))
+        cursor += len(text)
+    edits: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    for start, end, english, inline in changes:
+        if end <= start or not layout.words:
+            continue
+        raw_start, raw_end = layout.raw_index(start), layout.raw_index(end - 1) + 1
+        members = [(k, max(raw_start, a), min(raw_end, b)) for k, (a, b) in enumerate(bounds) if a < raw_end and b > raw_start]
+        parts = [(styles[k], layout.raw[a:b]) for k, a, b in members]
+        found = groups(parts)
+        chunks = _chunks(english, parts, found, main_style(parts, found), inline)
+        for (_, indexes), chunk in zip(found, chunks):
+            for part, value in zip(sorted(indexes), _spread(chunk, [parts[i][1] for i in sorted(indexes)])):
+                k, a, b = members[part]
+                edits[k].append((a - bounds[k][0], b - bounds[k][0], value))
+    result = []
+    for text, piece_edits in zip(texts, edits):
+        for a, b, value in sorted(piece_edits, reverse=True):
+            text = text[:a] + value + text[b:]
+        result.append(text)
+    return result

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Hashable
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import collapse, place
+from workbench.formats.blocks import EnglishOf, Piece, collapse
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -59,19 +59,33 @@ def _set_run_text(run, value: str) -> None:
         extra.getparent().remove(extra)
 
 
+def _style(run) -> Hashable:
+    """A run's formatting: its properties, and the hyperlink holding it (if any)."""
+    from lxml import etree
+
+    properties = run.find(f"{_W}rPr")
+    parent = run.getparent()
+    return (etree.tostring(properties) if properties is not None else b"", parent if parent.tag == f"{_W}hyperlink" else None)
+
+
+def _pieces(runs) -> list[Piece]:
+    return [(_run_text(run), _style(run)) for run in runs]
+
+
 def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
-    return [[_run_text(run) for run in runs] for runs in _docx_blocks(_docx(data, path))], "docx", 1.0, ()
+    return [_pieces(runs) for runs in _docx_blocks(_docx(data, path))], "docx", 1.0, ()
 
 
-def render(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
+def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     from lxml import etree
 
     root = _docx(data, path)
     blocks = _docx_blocks(root)
-    english = english_of([[_run_text(run) for run in runs] for runs in blocks])
-    for runs, text in zip(blocks, english):
-        if text is not None:
-            place([(lambda value, r=run: _set_run_text(r, value), _run_text(run)) for run in runs], text)
+    english = english_of([_pieces(runs) for runs in blocks])
+    for runs, texts in zip(blocks, english):
+        for run, text in zip(runs, texts or ()):
+            if text != _run_text(run):
+                _set_run_text(run, text)
     document_xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:

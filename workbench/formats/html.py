@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import collapse, place
+from workbench.formats.blocks import EnglishOf, Piece, collapse
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption figure footer form "
@@ -84,12 +83,14 @@ def _html_blocks(
     return [(owner, pieces) for owner, pieces in blocks if collapse([getattr(n, a) or "" for n, a in pieces])]
 
 
+def _pieces(pieces) -> list[Piece]:
+    """A block's text nodes with their style: the element whose text they are."""
+    return [(getattr(node, attribute) or "", node if attribute == "text" else node.getparent()) for node, attribute in pieces]
+
+
 def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     tree, decoded = _html_tree(data, path)
-    blocks = [
-        [getattr(node, attribute) or "" for node, attribute in pieces]
-        for _, pieces in _html_blocks(tree, max_depth=limits.max_depth, path=path)
-    ]
+    blocks = [_pieces(pieces) for _, pieces in _html_blocks(tree, max_depth=limits.max_depth, path=path)]
     return blocks, decoded.encoding, decoded.confidence, decoded.warnings
 
 
@@ -133,7 +134,7 @@ def make_inert(tree) -> int:
     return removed
 
 
-def render(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]], keep_active_content: bool = False) -> bytes:
+def render(data: bytes, path: str, english_of: EnglishOf, keep_active_content: bool = False) -> bytes:
     import html
 
     import lxml.html
@@ -142,13 +143,12 @@ def render(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[
     if not keep_active_content:
         make_inert(tree)
     blocks = _html_blocks(tree, path=path)
-    english = english_of([[getattr(node, attribute) or "" for node, attribute in pieces] for _, pieces in blocks])
-    for (owner, pieces), text in zip(blocks, english):
-        if text is None:
+    english = english_of([_pieces(pieces) for _, pieces in blocks])
+    for (owner, pieces), texts in zip(blocks, english):
+        if texts is None:
             continue
-        place(
-            [(lambda value, n=node, a=attribute: setattr(n, a, value), getattr(node, attribute) or "") for node, attribute in pieces], text
-        )
+        for (node, attribute), text in zip(pieces, texts):
+            setattr(node, attribute, text)
         if isinstance(owner.tag, str):
             if owner.get("lang"):
                 owner.set("lang", "en")

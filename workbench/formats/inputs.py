@@ -24,8 +24,10 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str, limits: Limits =
         read = decode(data, path)
         if large:
             read = replace(read, warnings=(*read.warnings, *large))
+        styles: tuple = ()
     else:
         read = formats.extract(data, path, fmt, limits)
+        styles = read.styles
     _check_lines(read.text, path, limits)
     return Document(
         id=doc_id,
@@ -36,6 +38,7 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str, limits: Limits =
         encoding_confidence=read.confidence,
         warnings=read.warnings,
         format=fmt,
+        styles=styles,
     )
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import collapse, place
+from workbench.formats.blocks import EnglishOf, Piece, collapse
 
 
 def _odt(data: bytes, path: str):
@@ -66,17 +65,22 @@ def _odt_blocks(document, path: str = "document", max_depth: int = DEFAULT_LIMIT
     return blocks
 
 
+def _pieces(nodes) -> list[Piece]:
+    """Text nodes with their style: the element holding them (a paragraph, a span, a link)."""
+    return [(node.data, id(node.parentNode)) for node in nodes]
+
+
 def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
-    return [[node.data for node in nodes] for nodes in _odt_blocks(_odt(data, path), path, limits.max_depth)], "odt", 1.0, ()
+    return [_pieces(nodes) for nodes in _odt_blocks(_odt(data, path), path, limits.max_depth)], "odt", 1.0, ()
 
 
-def render(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
+def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     document = _odt(data, path)
     blocks = _odt_blocks(document, path)
-    english = english_of([[node.data for node in nodes] for nodes in blocks])
-    for nodes, text in zip(blocks, english):
-        if text is not None:
-            place([(lambda value, n=node: setattr(n, "data", value), node.data) for node in nodes], text)
+    english = english_of([_pieces(nodes) for nodes in blocks])
+    for nodes, texts in zip(blocks, english):
+        for node, text in zip(nodes, texts or ()):
+            node.data = text
     buffer = io.BytesIO()
     document.write(buffer)
     return buffer.getvalue()

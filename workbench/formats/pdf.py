@@ -35,7 +35,7 @@ def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
             if line.strip():
                 lines.append(line.strip())
             if (not line.strip() or line.rstrip().endswith((".", "!", "?", ":"))) and lines:
-                blocks.append([" ".join(lines)])
+                blocks.append([(" ".join(lines), None)])
                 lines = []
     return blocks, "pdf", 1.0, ()
 

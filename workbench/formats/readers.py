@@ -27,14 +27,13 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits, megabytes
 from workbench.formats import docx, html, odt, pdf, subtitles
-from workbench.formats.blocks import joined_blocks
+from workbench.formats.blocks import EnglishOf, styled_text
 
 SUFFIXES = {
     ".html": "html",
@@ -76,6 +75,7 @@ class Extracted:
     blocks: list[tuple[int, int]] = field(default_factory=list)
     confidence: float = 1.0
     warnings: tuple[str, ...] = ()
+    styles: tuple[tuple[int, int, int], ...] = ()  # (start, end, style number) per piece: blocks.styled_text
 
 
 def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
@@ -100,8 +100,8 @@ def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEF
     except Exception as error:  # a parser's own failure on a hostile or broken file
         raise InputError(path, f"cannot be read as {fmt}: {type(error).__name__}: {error}") from None
     warnings = (*warnings, *large)
-    text, spans = joined_blocks(blocks)
-    return Extracted(text, fmt, encoding, spans, confidence, warnings)
+    text, spans, styles = styled_text(blocks)
+    return Extracted(text, fmt, encoding, spans, confidence, warnings, styles)
 
 
 # Formats that are zip archives: bounded before any parser sees them.
@@ -138,8 +138,8 @@ def check_archive(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> No
         return  # damaged: the format's reader names what is wrong with it
 
 
-def render(fmt: str, data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]], keep_active_content: bool) -> bytes:
-    """The rendering of a file in ``fmt`` with each block's English from ``english_of``."""
+def render(fmt: str, data: bytes, path: str, english_of: EnglishOf, keep_active_content: bool) -> bytes:
+    """The rendering of a file in ``fmt`` with each block's pieces' English from ``english_of``."""
     if fmt == "html":
         return html.render(data, path, english_of, keep_active_content)
     return _RENDERERS[fmt](data, path, english_of)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workbench.core.errors import InputError
 from workbench.formats import readers as formats
+from workbench.formats.blocks import Piece, joined_blocks, place
 from workbench.formats.decoding import decode_as
 from workbench.store.files import (
     SegmentRecord,
@@ -117,6 +118,40 @@ def block_english(text: str, blocks: list[tuple[int, int]], records) -> list[str
     return result
 
 
+def pieces_english(blocks: list[list[Piece]], records) -> list[list[str] | None]:
+    """Per block, its pieces' new texts (None where nothing changes): each segment whose
+    English differs from its source is placed into the pieces it covers (``blocks.place``),
+    its inline spans' English (``MachineTranslation.inline``) onto their own pieces."""
+    _, spans = joined_blocks([[piece for piece, _ in pieces] for pieces in blocks])
+    ordered = sorted(records, key=lambda r: r.start)
+    result: list[list[str] | None] = []
+    position = 0
+    for (start, end), pieces in zip(spans, blocks):
+        changes = []
+        while position < len(ordered) and ordered[position].end <= end:
+            record = ordered[position]
+            position += 1
+            english = record.best_text()
+            if record.start >= start and english != record.source:
+                inline = record.machine.inline if record.machine is not None and record.machine.inline else None
+                changes.append((record.start - start, record.end - start, english, inline))
+        if not changes:
+            result.append(None)
+            continue
+        texts = [piece for piece, _ in pieces]
+        result.append(place(texts, [style for _, style in pieces], _without_overlaps(changes)))
+    return result
+
+
+def _without_overlaps(changes):
+    kept, cursor = [], 0
+    for change in changes:
+        if change[0] >= cursor:
+            kept.append(change)
+            cursor = change[1]
+    return kept
+
+
 def _shift(record, by: int):
     return replace(record, start=record.start + by, end=record.end + by)
 
@@ -134,10 +169,9 @@ def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_acti
         originals = [extracted.text[a:b] for a, b in extracted.blocks]
         return {".en.html": formats.render_pdf(data, path, english, originals)}
 
-    def english_of(blocks: list[list[str]]) -> list[str | None]:
-        """The blocks' English, from the same parse the rendering writes into."""
-        text, spans = formats.joined_blocks(blocks)
-        return block_english(text, spans, records)
+    def english_of(blocks: list[list[Piece]]) -> list[list[str] | None]:
+        """The blocks' pieces' English, from the same parse the rendering writes into."""
+        return pieces_english(blocks, records)
 
     if fmt in formats.ARCHIVES:
         formats.check_archive(data, path)

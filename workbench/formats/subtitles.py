@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
+from workbench.formats.blocks import EnglishOf
 
 _TIMING = re.compile(r"^\s*\d[\d:.,]*\s*-->\s*\d[\d:.,]*")
 
@@ -40,20 +40,20 @@ def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     cues = _cues(decoded.text, fmt)
     if not cues:
         raise InputError(path, f"has no subtitle cues (no '00:00:01,000 --> 00:00:02,000' timing lines): not an {fmt.upper()} file")
-    blocks = [[" ".join(line.strip() for line in lines)] for _, _, lines in cues]
+    blocks = [[(" ".join(line.strip() for line in lines), None)] for _, _, lines in cues]
     return blocks, decoded.encoding, decoded.confidence, decoded.warnings
 
 
-def render(data: bytes, path: str, english_of: Callable[[list[list[str]]], list[str | None]]) -> bytes:
+def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     from workbench.formats.decoding import decode
 
     text = decode(data, path).text
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in text else "\n"
     cues = _cues(text, "vtt" if Path(path).suffix.lower() == ".vtt" else "srt")
-    english = english_of([[" ".join(line.strip() for line in cue_lines)] for _, _, cue_lines in cues])
+    english = english_of([[(" ".join(line.strip() for line in cue_lines), None)] for _, _, cue_lines in cues])
     # Work backwards so earlier line numbers stay valid.
     for (first, end, _), translated in reversed(list(zip(cues, english))):
         if translated is not None:
-            lines[first:end] = [translated + newline]
+            lines[first:end] = [translated[0] + newline]
     return "".join(lines).encode("utf-8")

@@ -42,6 +42,9 @@ class MachineTranslation:
     confidence: float
     flags: tuple[str, ...] = ()
     origin: str = "engine"  # "engine" or "memory"
+    # The English of the segment's inline spans (a link's text, a bold phrase: formats.blocks),
+    # each translated apart, so a rendering can put the formatting back on the right words.
+    inline: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,8 @@ def _record_to_json(record: SegmentRecord) -> dict:
             "flags": list(machine.flags),
             "origin": machine.origin,
         }
+        if machine.inline:
+            data["machine"]["inline"] = list(machine.inline)
     return data
 
 
@@ -228,6 +233,7 @@ def _record_from_json(data: dict) -> SegmentRecord:
             confidence=float(machine.get("confidence", 0.0)),
             flags=tuple(machine.get("flags", ())),
             origin=str(machine.get("origin", "engine")),
+            inline=tuple(str(text) for text in machine.get("inline", ())),
         ),
         correction=str(data.get("correction", "")),
         status=_status(data.get("status", "untranslated")),

@@ -27,6 +27,7 @@ from workbench.core.document import Document
 from workbench.core.errors import InputError, Interrupted, RunStopped, WorkbenchError
 from workbench.core.limits import Limits
 from workbench.core.settings import Settings
+from workbench.formats.blocks import locate, segment_inline
 from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document, reading_failure
 from workbench.formats.rendering import edit_rendered
 from workbench.split.langid import detection_text
@@ -159,6 +160,11 @@ class _Job:
     wanted: dict[tuple[str, bool], set[str]] = field(default_factory=dict)  # (lang, use memory) → sources
     results: dict[tuple[str, str], MachineTranslation] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)  # lang → hint
+    segments: set[tuple[str, str]] = field(default_factory=set)  # (lang, source) of segments, not inline spans
+
+    def inline_of(self, record: SegmentRecord) -> list[str]:
+        """The texts of the segment's inline spans (links, bold phrases), translated apart."""
+        return segment_inline(self.document.text, self.document.styles, record.start, record.end)
 
     @property
     def sentence_count(self) -> int:
@@ -257,6 +263,19 @@ def with_machine(record: SegmentRecord, machine: MachineTranslation, stamp: str)
         history += (HistoryEntry(stamp, "machine", status, machine.text, record.status, record.machine.text),)
     note = "" if record.note.startswith(SYSTEM_NOTES) else record.note
     return replace(record, machine=machine, status=status, note=note, history=history)
+
+
+def with_inline(machine: MachineTranslation, spans: list[str], results, lang: str) -> MachineTranslation:
+    """``machine`` with the English of the segment's inline spans; flagged ``markup`` when
+    one of them is not found in the segment's English (the rendering then keeps it beside)."""
+    english = [results.get((lang, span)) for span in spans]
+    if not spans or any(result is None for result in english):
+        return machine
+    inline = tuple(result.text for result in english)
+    flags = machine.flags
+    if locate(machine.text, list(inline)) is None and "markup" not in flags:
+        flags = (*flags, "markup")
+    return replace(machine, inline=inline, flags=flags)
 
 
 def with_missing_note(record: SegmentRecord, hint: str) -> SegmentRecord:
@@ -518,9 +537,11 @@ def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: _Run
             job.missing[record.lang] = translator.missing_hint(record.lang)
             continue
         machine = record.machine
-        if machine is not None and machine.model == route.model and machine.options == route.options:
+        spans = job.inline_of(record)
+        if machine is not None and machine.model == route.model and machine.options == route.options and len(machine.inline) == len(spans):
             continue
-        job.wanted.setdefault((record.lang, use_memory), set()).add(record.source)
+        job.wanted.setdefault((record.lang, use_memory), set()).update([record.source, *spans])
+        job.segments.add((record.lang, record.source))
 
 
 def _install_missing(lang: str, translator: Translator, summary: RunSummary, settings: _Run) -> bool:
@@ -605,8 +626,9 @@ def _write(window: list[_Job], settings: _Run, summary: RunSummary, progress) ->
         for record in written.segments if written is not None else ():
             if record.machine is not None and record.machine.flags:
                 summary.flagged += 1
-        summary.translated += sum(1 for result in job.results.values() if result.origin == "engine")
-        summary.from_memory += sum(1 for result in job.results.values() if result.origin == "memory")
+        segments = [result for key, result in job.results.items() if key in job.segments]  # inline spans not counted
+        summary.translated += sum(1 for result in segments if result.origin == "engine")
+        summary.from_memory += sum(1 for result in segments if result.origin == "memory")
         _advance(progress, 1)
 
 
@@ -626,7 +648,7 @@ def _merged(current: TranslationFile | None, job: _Job, report: list[str]) -> Tr
     for record in records:
         result = job.results.get((record.lang, record.source))
         if result is not None:
-            record = with_machine(record, result, stamp)
+            record = with_machine(record, with_inline(result, job.inline_of(record), job.results, record.lang), stamp)
         elif record.lang in job.missing:
             record = with_missing_note(record, job.missing[record.lang])
         merged.append(record)
