@@ -31,6 +31,11 @@ Piece = tuple[str, Hashable]  # a piece's text and its style
 EnglishOf = Callable[[list[list[Piece]]], list[list[str] | None]]
 
 
+def protected(style: Hashable) -> bool:
+    """Inline code (Markdown's): a span whose text is never rewritten."""
+    return isinstance(style, tuple) and style[:1] == ("code",)
+
+
 def join(blocks: list[str]) -> tuple[str, list[tuple[int, int]]]:
     spans, parts, cursor = [], [], 0
     for block in blocks:
@@ -165,28 +170,48 @@ def segment_inline(text: str, styles: tuple[tuple[int, int, int], ...], start: i
     return inline_texts(parts)
 
 
-def locate(english: str, spans: list[str]) -> list[tuple[int, int]] | None:
+def locate(english: str, spans: list[str], expected: list[float] | None = None) -> list[tuple[int, int]] | None:
     """Where each span's English lies in the segment's English, in order (case folded), or
-    None when one is missing."""
+    None when one is missing. Of several places, the first; given ``expected`` (where each
+    span was in the source, as a share of the way through), whole words first, then the
+    one nearest there."""
     folded = english.casefold()
+    if len(folded) != len(english):
+        return None  # folding changed lengths (ß → ss): positions would not carry over
     found, cursor = [], 0
-    for span in spans:
+    for number, span in enumerate(spans):
         needle = span.strip().casefold()
+        places = []
         at = folded.find(needle, cursor) if needle else -1
-        if at < 0 or len(folded) != len(english):
+        while at >= 0:
+            places.append(at)
+            at = folded.find(needle, at + 1)
+        if not places:
             return None
+        if expected is None:
+            at = places[0]
+        else:
+            whole = [at for at in places if _word_edge(folded, at - 1) and _word_edge(folded, at + len(needle))]
+            at = min(whole or places, key=lambda place: abs(place - expected[number] * len(english)))
         found.append((at, at + len(needle)))
         cursor = at + len(needle)
     return found
 
 
-def _chunks(english: str, parts, found, main, inline: tuple[str, ...] | None) -> list[str]:
+def _word_edge(text: str, index: int) -> bool:
+    return index < 0 or index >= len(text) or not text[index].isalnum()
+
+
+def _chunks(english: str, parts, found, main, inline: tuple[str, ...] | None, expected: list[float] | None = None) -> list[str]:
     """The English of each group of a segment's parts, in order; together all of ``english``
     (when its spans are found) or ``english`` plus each span's English beside it."""
     spans = [index for index, (style, _) in enumerate(found) if style != main]
     if not spans:
         return [english] + [""] * (len(found) - 1)
-    located = locate(english, list(inline)) if inline is not None and len(inline) == len(spans) else None
+    located = None
+    if inline is not None and len(inline) == len(spans):
+        # The nearest places first; if that leaves a later span nowhere, the first places.
+        located = locate(english, list(inline), expected) or locate(english, list(inline))
     chunks = [""] * len(found)
     if located is None:
         # Not found: the main text takes the English, each span keeps its own English (or
@@ -211,18 +236,72 @@ def _chunks(english: str, parts, found, main, inline: tuple[str, ...] | None) ->
 
 
 def _spread(chunk: str, texts: list[str]) -> list[str]:
-    """A group's English over its parts: into the first with text; spaces at its ends stay in
-    the blank parts at the group's ends (a space between a bold word and a link stays
-    outside both)."""
+    """A group's English over its parts. Parts side by side (a run split by the writer, even
+    inside a word) act as one: the text goes into the first. Parts apart (a Markdown line
+    break, a tab between them) each get a share of the words, in proportion to their length,
+    so a paragraph keeps its lines; what separates them stays."""
     values = [""] * len(texts)
-    first = next((i for i, text in enumerate(texts) if text.strip()), 0)
-    body = chunk
-    if first + 1 < len(texts) and not texts[-1].strip() and body != body.rstrip():
-        values[-1], body = body[len(body.rstrip()) :], body.rstrip()
-    if first > 0 and body != body.lstrip():
-        values[0], body = body[: len(body) - len(body.lstrip())], body.lstrip()
-    values[first] = body
+    units: list[list[int]] = []
+    apart = True
+    for index, text in enumerate(texts):
+        if not text.strip():
+            apart = True
+        elif apart:
+            units.append([index])
+            apart = False
+        else:
+            units[-1].append(index)
+    if not units:
+        if texts:
+            values[0] = chunk
+        return values
+    for index in range(units[0][0] + 1, units[-1][-1]):
+        if not texts[index].strip():
+            values[index] = texts[index]  # a separator between parts stays
+    words = chunk.split()
+    if len(units) == 1 or len(words) < len(units):
+        body = chunk
+        last = len(texts) - 1
+        if units[0][0] < last and not texts[last].strip() and body != body.rstrip():
+            values[last], body = body[len(body.rstrip()) :], body.rstrip()  # a space at the end stays outside
+        if units[0][0] > 0 and body != body.lstrip():
+            values[0], body = body[: len(body) - len(body.lstrip())], body.lstrip()
+        values[units[0][0]] = body
+        return values
+    weights = [sum(len(texts[i].strip()) for i in unit) for unit in units]
+    total, taken, cut = sum(weights), 0, 0
+    for number, unit in enumerate(units):
+        taken += weights[number]
+        end = (
+            len(words)
+            if number == len(units) - 1
+            else max(cut + 1, min(len(words) - (len(units) - number - 1), round(len(words) * taken / total)))
+        )
+        values[unit[0]] = " ".join(words[cut:end])
+        cut = end
+    lead, trail = chunk[: len(chunk) - len(chunk.lstrip())], chunk[len(chunk.rstrip()) :]
+    if units[0][0] > 0:
+        values[0] = lead  # the spaces at the ends stay outside, in the blank parts there
+    else:
+        values[units[0][0]] = lead + values[units[0][0]]
+    if units[-1][-1] < len(texts) - 1:
+        values[-1] = trail
+    else:
+        values[units[-1][0]] += trail
     return values
+
+
+def _spaces_where_they_were(chunks: list[str], originals: list[str]) -> None:
+    """A space between two groups goes to the side that had it: inside a link's or a bold
+    phrase's text it would change the document (and end Markdown emphasis)."""
+    for left in range(len(chunks) - 1):
+        right = left + 1
+        trailing = chunks[left][len(chunks[left].rstrip()) :]
+        if trailing and chunks[left].strip() and not originals[left][-1:].isspace() and originals[right][:1].isspace():
+            chunks[left], chunks[right] = chunks[left].rstrip(), trailing + chunks[right]
+        leading = chunks[right][: len(chunks[right]) - len(chunks[right].lstrip())]
+        if leading and chunks[right].strip() and not originals[right][:1].isspace() and originals[left][-1:].isspace():
+            chunks[left], chunks[right] = chunks[left] + leading, chunks[right].lstrip()
 
 
 def place(texts: list[str], styles: list[Hashable], changes: list[tuple[int, int, str, tuple[str, ...] | None]]) -> list[str]:
@@ -242,7 +321,15 @@ def place(texts: list[str], styles: list[Hashable], changes: list[tuple[int, int
         members = [(k, max(raw_start, a), min(raw_end, b)) for k, (a, b) in enumerate(bounds) if a < raw_end and b > raw_start]
         parts = [(styles[k], layout.raw[a:b]) for k, a, b in members]
         found = groups(parts)
-        chunks = _chunks(english, parts, found, main_style(parts, found), inline)
+        main = main_style(parts, found)
+        # Where each inline span began in the segment's source, as a share of the way through.
+        length = max(1, raw_end - raw_start)
+        expected = [(members[sorted(indexes)[0]][1] - raw_start) / length for style, indexes in found if style != main]
+        chunks = _chunks(english, parts, found, main, inline, expected)
+        _spaces_where_they_were(chunks, ["".join(parts[i][1] for i in indexes) for _, indexes in found])
+        for number, (style, indexes) in enumerate(found):
+            if protected(style):  # inline code: its text stays, wherever the English put it
+                chunks[number] = "".join(parts[i][1] for i in indexes)
         for (_, indexes), chunk in zip(found, chunks):
             for part, value in zip(sorted(indexes), _spread(chunk, [parts[i][1] for i in sorted(indexes)])):
                 k, a, b = members[part]

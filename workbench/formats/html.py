@@ -13,7 +13,7 @@ _BLOCK_TAGS = frozenset(
     "h1 h2 h3 h4 h5 h6 header hr html legend li main nav ol p pre section summary table tbody td tfoot th thead tr ul "
     "title option".split()
 )
-_SKIPPED_TAGS = frozenset("script style noscript template head svg math iframe object canvas select textarea".split())
+_SKIPPED_TAGS = frozenset("script style noscript noembed noframes template head svg math iframe object canvas select textarea".split())
 # Navigation boilerplate: skipped unless asked for (a header inside an article is the article's).
 _BOILERPLATE_TAGS = frozenset("nav footer aside form".split())
 
@@ -134,30 +134,49 @@ def make_inert(tree) -> int:
     return removed
 
 
+# Elements whose content is raw text to a browser (entities and tags not read): libxml2 would
+# escape it on output, changing what the page's scripts read, so it goes back as it was.
+_RAW_TEXT = ("noembed", "noframes", "xmp", "plaintext", "iframe")
+_DOCTYPE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<!doctype", re.IGNORECASE | re.DOTALL)
+
+
 def render(data: bytes, path: str, english_of: EnglishOf, keep_active_content: bool = False) -> bytes:
+    """The page with each changed text node's English. Comments, the doctype (only if the
+    page has one) and raw-text elements stay as they are; ``lang="en"`` goes only where text
+    became English (the blocks left as they were keep the language the page gave them). A
+    page with nothing changed or removed is returned as it is, byte for byte."""
     import html
 
     import lxml.html
 
-    tree, _ = _html_tree(data, path)
-    if not keep_active_content:
-        make_inert(tree)
+    tree, decoded = _html_tree(data, path)
+    removed = 0 if keep_active_content else make_inert(tree)
     blocks = _html_blocks(tree, path=path)
     english = english_of([_pieces(pieces) for _, pieces in blocks])
+    if removed == 0 and all(texts is None for texts in english):
+        return data
+    page_lang, page_dir = tree.get("lang"), tree.get("dir")
     for (owner, pieces), texts in zip(blocks, english):
+        if not isinstance(owner.tag, str) or owner is tree:
+            continue
         if texts is None:
+            # The page becomes English: what stays untranslated keeps the language it had.
+            if page_lang and page_lang != "en" and owner.get("lang") is None:
+                owner.set("lang", page_lang)
+            if page_dir == "rtl" and owner.get("dir") is None:
+                owner.set("dir", "rtl")
             continue
         for (node, attribute), text in zip(pieces, texts):
             setattr(node, attribute, text)
-        if isinstance(owner.tag, str):
-            if owner.get("lang"):
-                owner.set("lang", "en")
-            if owner.get("dir") == "rtl":
-                owner.set("dir", "ltr")
-    tree.set("lang", "en")
-    for element in (tree, tree.find("body")):
-        if element is not None and element.get("dir") == "rtl":
-            element.set("dir", "ltr")
+        owner.set("lang", "en")
+        if owner.get("dir") == "rtl" or page_dir == "rtl":
+            owner.set("dir", "ltr")
+    if any(texts is not None for texts in english):
+        if page_lang or all(texts is not None for texts in english):
+            tree.set("lang", "en")
+        for element in (tree, tree.find("body")):
+            if element is not None and element.get("dir") == "rtl":
+                element.set("dir", "ltr")
     declared = False
     for meta in tree.iter("meta"):
         if meta.get("charset"):
@@ -174,8 +193,8 @@ def render(data: bytes, path: str, english_of: EnglishOf, keep_active_content: b
         meta = lxml.html.Element("meta", charset="utf-8")
         meta.tail = head.text
         head.insert(0, meta)
-    # libxml2's HTML serializer percent-escapes spaces in URI attributes ("LA NACION" → "LA%20NACION"):
-    # links must stay byte for byte, so their values wait behind placeholders while it writes.
+    # libxml2's HTML serializer percent-escapes spaces in URI attributes ("LA NACION" → "LA%20NACION")
+    # and escapes raw text: both wait behind placeholders while it writes, and go back as they were.
     kept: dict[str, str] = {}
     for element in tree.iter():
         if not isinstance(element.tag, str):
@@ -184,11 +203,22 @@ def render(data: bytes, path: str, english_of: EnglishOf, keep_active_content: b
             value = element.get(name)
             if value is not None and (" " in value or any(ord(char) > 127 for char in value)):
                 placeholder = f"workbench-uri-{len(kept)}-{id(tree)}"
-                kept[placeholder] = value
+                kept[placeholder] = html.escape(value, quote=True)
                 element.set(name, placeholder)
-    doctype = tree.getroottree().docinfo.doctype
+        if element.tag.lower() in _RAW_TEXT and element.text and len(element) == 0:
+            placeholder = f"workbench-raw-{len(kept)}-{id(tree)}"
+            kept[placeholder] = element.text
+            element.text = placeholder
+    root = tree.getroottree()
     # To text, then UTF-8 here: libxml2 drops or rewrites charset <meta>s when it encodes itself.
-    markup = lxml.html.tostring(tree, doctype=doctype or None, encoding="unicode", method="html")
+    pieces = [lxml.html.tostring(tree, encoding="unicode", method="html")]
+    pieces[:0] = [
+        lxml.html.tostring(sibling, encoding="unicode", method="html") for sibling in reversed(list(tree.itersiblings(preceding=True)))
+    ]
+    pieces += [lxml.html.tostring(sibling, encoding="unicode", method="html") for sibling in tree.itersiblings()]
+    markup = "".join(pieces)
+    if _DOCTYPE.match(decoded.text) and root.docinfo.doctype:  # libxml2 invents one for a page without
+        markup = root.docinfo.doctype + "\n" + markup
     for placeholder, value in kept.items():
-        markup = markup.replace(placeholder, html.escape(value, quote=True), 1)
+        markup = markup.replace(placeholder, value, 1)
     return markup.encode("utf-8")

@@ -45,6 +45,8 @@ def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
 
 
 def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
+    """The file with each translated cue's text replaced; numbers, timings, settings, notes and
+    the byte-order mark stay as they were."""
     from workbench.formats.decoding import decode
 
     text = decode(data, path).text
@@ -52,8 +54,11 @@ def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     newline = "\r\n" if "\r\n" in text else "\n"
     cues = _cues(text, "vtt" if Path(path).suffix.lower() == ".vtt" else "srt")
     english = english_of([[(" ".join(line.strip() for line in cue_lines), None)] for _, _, cue_lines in cues])
+    if all(translated is None for translated in english):
+        return data  # nothing translated: the file as it is, byte for byte
     # Work backwards so earlier line numbers stay valid.
     for (first, end, _), translated in reversed(list(zip(cues, english))):
         if translated is not None:
             lines[first:end] = [translated[0] + newline]
-    return "".join(lines).encode("utf-8")
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff") else ""
+    return (bom + "".join(lines)).encode("utf-8")
