@@ -18,8 +18,8 @@ def document_from_bytes(data: bytes, *, path: str, doc_id: str, limits: Limits =
     from workbench.formats import readers as formats
 
     fmt = formats.format_of(path)
-    # Markdown and plain text are decoded as they are; other formats have their text extracted.
-    if fmt in ("text", "markdown"):
+    # Plain text is decoded as it is; other formats have their text extracted.
+    if fmt == "text":
         large = limits.checked_size(path, len(data))
         read = decode(data, path)
         if large:

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits, megabytes
-from workbench.formats import docx, html, odt, pdf, subtitles
-from workbench.formats.blocks import EnglishOf, styled_text
+from workbench.formats import docx, html, markdown, odt, pdf, subtitles
+from workbench.formats.blocks import EnglishOf, Piece, styled_text
 
 SUFFIXES = {
     ".html": "html",
@@ -79,8 +79,8 @@ class Extracted:
 
 
 def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
-    """The text of a file in ``fmt`` (default: from its suffix; Markdown and plain text are
-    decoded as they are, not here). Raises InputError naming the file for an empty, corrupt,
+    """The text of a file in ``fmt`` (default: from its suffix; plain text is decoded as it
+    is, not here). Raises InputError naming the file for an empty, corrupt,
     encrypted, scanned or oversized file, and for any failure of a parser on it: a reader's
     error is the file's problem, never the run's."""
     fmt = fmt or format_of(path)
@@ -102,6 +102,15 @@ def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEF
     warnings = (*warnings, *large)
     text, spans, styles = styled_text(blocks)
     return Extracted(text, fmt, encoding, spans, confidence, warnings, styles)
+
+
+def read_pieces(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[list[Piece]]:
+    """A file's blocks of pieces (text and style), as its reader sees them: what a rendering
+    writes into. Raises what ``extract`` raises."""
+    fmt = fmt or format_of(path)
+    if fmt in ARCHIVES:
+        check_archive(data, path, limits)
+    return _READERS[fmt](data, path, limits)[0]
 
 
 # Formats that are zip archives: bounded before any parser sees them.
@@ -145,8 +154,10 @@ def render(fmt: str, data: bytes, path: str, english_of: EnglishOf, keep_active_
     return _RENDERERS[fmt](data, path, english_of)
 
 
-_READERS = {"html": html.read, "docx": docx.read, "odt": odt.read, "pdf": pdf.read, "srt": subtitles.read, "vtt": subtitles.read}
-_RENDERERS = {"html": html.render, "docx": docx.render, "odt": odt.render, "srt": subtitles.render, "vtt": subtitles.render}
+_READERS = {"html": html.read, "docx": docx.read, "odt": odt.read, "pdf": pdf.read, "markdown": markdown.read, "srt": subtitles.read,
+            "vtt": subtitles.read}  # fmt: skip
+_RENDERERS = {"html": html.render, "docx": docx.render, "odt": odt.render, "markdown": markdown.render, "srt": subtitles.render,
+              "vtt": subtitles.render}  # fmt: skip
 make_inert = html.make_inert
 render_pdf = pdf.render
 

@@ -75,7 +75,7 @@ def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tu
 
 
 def _decoded(translation: TranslationFile, source: Path, data: bytes) -> tuple[str | None, str]:
-    if translation.format not in ("text", "markdown"):
+    if translation.format != "text":
         try:
             return formats.extract(data, str(source), translation.format).text, ""
         except InputError as error:
@@ -161,8 +161,6 @@ def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_acti
     from the original file's bytes and the segments. An HTML rendering is inert (no scripts,
     handlers or ``javascript:`` links) unless ``keep_active_content``. Raises InputError for
     a file that no longer parses."""
-    if fmt == "markdown":
-        return {".en.md": render_english(text, records).encode("utf-8")}
     if fmt == "pdf":
         extracted = formats.extract(data, path, fmt)
         english = block_english(extracted.text, extracted.blocks, records)

@@ -508,7 +508,7 @@ def _recorded_for(out_dir: Path, doc_id: str, file: Path) -> bool:
 def _prepare(document: Document, settings: _Run, segmenter: Segmenter) -> _Job:
     json_path = translation_path(settings.out_dir, document.id)
     existing = load(json_path) if json_path.exists() else None
-    if existing is not None and existing.sha256 == document.sha256:
+    if existing is not None and existing.sha256 == document.sha256 and _slices_back(existing, document.text):
         return _Job(document, None, list(existing.segments))
     if settings.force_lang:
         segmented = segment_known_language(document.text, settings.force_lang)
@@ -518,6 +518,12 @@ def _prepare(document: Document, settings: _Run, segmenter: Segmenter) -> _Job:
     fresh = _new_records(document)
     records = carry_over(existing, fresh)[0] if existing is not None else fresh
     return _Job(document, fresh, records)
+
+
+def _slices_back(existing: TranslationFile, text: str) -> bool:
+    """Whether the file's offsets still slice the document's text as it is read now (a
+    reader that changed what it reads makes the file stale even for the same bytes)."""
+    return all(text[record.start : record.end] == record.source for record in existing.segments)
 
 
 def _plan(job: _Job, translator: Translator, summary: RunSummary, settings: _Run) -> None:
