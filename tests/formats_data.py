@@ -62,16 +62,21 @@ def odt_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes(lines: list[str]) -> bytes:
-    """A one-page PDF with a real text layer (Helvetica), written by hand."""
-    content = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+def pdf_bytes(lines: list[str], *more_pages: list[str]) -> bytes:
+    """A PDF with a real text layer (Helvetica), written by hand: a page per list of lines."""
+    pages = [lines, *more_pages]
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+    kids = []
+    for page in pages:
+        content = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join(f"({line}) Tj T*" for line in page) + " ET"
+        kids.append(len(objects) + 1)
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects) + 2} 0 R /Resources << /Font << /F1 FONT 0 R >> >> >>"
+        )
+        objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(f'{kid} 0 R' for kid in kids)}] /Count {len(pages)} >>"
+    objects = [body.replace("FONT", str(len(objects))) for body in objects]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

@@ -251,3 +251,19 @@ def test_a_very_large_page_is_read_with_a_warning_naming_it():
     assert warning.startswith("big.html: a large file")
     with pytest.raises(InputError, match=r"big\.html: is 496 bytes, more than the 200 bytes the workbench reads"):
         extract(page, "big.html", limits=Limits(max_input_bytes=200))
+
+
+def test_pdf_paragraphs_are_rebuilt_from_lines_without_running_heads_or_split_words():
+    article = pdf_bytes(
+        ["Workers Journal 3", "A Study of Strikes", "Ana Lima and Bo Chen", "1 Introduction", "The manip-",
+         "ulation of wages by the owners of the port was the", "cause of the long strike that began in the spring and",
+         "ended in autumn.", "7"],
+        ["Workers Journal 4", "It was the second strike of the year and the workers", "won their demands.", "8"],
+    )  # fmt: skip
+    assert extract(article, "article.pdf").text.split("\n\n") == [
+        "A Study of Strikes",
+        "Ana Lima and Bo Chen",
+        "1 Introduction",
+        "The manipulation of wages by the owners of the port was the cause of the long strike that began in the spring and ended in autumn.",
+        "It was the second strike of the year and the workers won their demands.\n",
+    ]
