@@ -148,6 +148,18 @@ def test_qa_checks(source, target, expected):
     assert [issue.check for issue in qa.check(record(source, target))] == expected
 
 
+def test_qa_warns_when_a_correction_drops_the_words_a_link_was_on():
+    from dataclasses import replace
+
+    from workbench.store.files import MachineTranslation
+
+    machine = MachineTranslation("Read the statement here.", "m", {}, -1.0, 0.9, inline=("statement",))
+    kept = replace(record("Bildiriyi buradan okuyun.", "Read the Statement here."), machine=machine)
+    assert [issue.check for issue in qa.check(kept)] == []  # case does not matter
+    dropped = replace(kept, correction="Read it here.")
+    assert [(issue.check, "“statement”" in issue.message) for issue in qa.check(dropped)] == [("markup", True)]
+
+
 def test_qa_report_and_the_command_line(workspace):
     first = segment(workspace, "news", 0)
     workspace.save_correction("news", first.id, "The workers want bread 2024", first.revision)

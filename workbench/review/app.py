@@ -406,6 +406,8 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                 flags = f" · ⚑ {', '.join(record.machine.flags)}" if record.machine.flags else ""
                 st.caption(plain(f"machine ({record.machine.model}) · confidence {record.machine.confidence:.2f}{flags}"))
                 st.text(record.machine.text)
+                if record.machine.inline:  # a link, bold or code in the source: its words in the English
+                    st.caption(plain("formatting goes on: " + " · ".join(f"“{span}”" for span in record.machine.inline)))
             elif record.note and not record.correction and not record.note.startswith("no model for "):
                 st.warning(plain(record.note))  # a missing model is said once, above the segments
             elif not record.correction:

@@ -80,6 +80,18 @@ def check(record: SegmentRecord, glossary: Glossary | None = None) -> list[Issue
         issues.append(Issue("doubled-word", WARNING, f"doubled word: {', '.join(doubled)}"))
     if "  " in target.strip():
         issues.append(Issue("double-space", WARNING, "two spaces in a row"))
+    inline = record.machine.inline if record.machine is not None else ()
+    lost = [span for span in inline if span.strip() and span.strip().casefold() not in target.casefold()]
+    if lost:
+        # formats.blocks places a link's or a bold phrase's formatting on these words.
+        words = ", ".join(f"“{span.strip()}”" for span in lost)
+        issues.append(
+            Issue(
+                "markup",
+                WARNING,
+                f"formatted words (a link, bold, code) not in the translation: {words}; keep them so the formatting stays on them",
+            )
+        )
     if glossary is not None:
         for match in glossary.find(source, record.lang):
             # The English term at the start of a word: "worker" is used in "workers".
