@@ -1,5 +1,6 @@
 """What reading and rendering formats add to a translation run: the same text as .txt, .html,
-.docx, .odt and .srt files, translated by `workbench translate --lang de` (a new process each,
+.docx, .odt, .md and .srt files (and, as "inline", Markdown with a bold word and a link on
+every line: what keeping inline formatting costs, its spans being translated apart too), translated by `workbench translate --lang de` (a new process each,
 start-up included) with the Transformer-base-shaped model and a pinned output length (see
 bench/translate.py), all in one run.
 
@@ -53,6 +54,15 @@ def write(folder: Path, fmt: str, paragraphs: list[list[str]]) -> None:
             buffer = io.BytesIO()
             document.write(buffer)
             path.write_bytes(buffer.getvalue())
+        elif fmt == "md":
+            path.write_text("# Notes\n\n" + "\n".join(f"- {line}" for line in paragraph) + "\n", encoding="utf-8")
+        elif fmt == "inline":  # Markdown with a bold word and a link in every line, translated apart too
+            path = path.with_suffix(".md")
+            lines = []
+            for line in paragraph:
+                words = line.split()
+                lines.append(f"- **{words[0]}** {' '.join(words[1:-1])} [{words[-1]}](https://example.org/{number})")
+            path.write_text("# Notes\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
         elif fmt == "srt":
             cues = [f"{i + 1}\n00:00:{i:02d},000 --> 00:00:{i:02d},900\n{line}\n" for i, line in enumerate(paragraph)]
             path.write_text("\n".join(cues), encoding="utf-8")
@@ -75,7 +85,7 @@ def main() -> None:
     sentences = [s for p in translate_bench.short_paragraphs(args.documents * args.sentences) for s in p]
     paragraphs = [sentences[i : i + args.sentences] for i in range(0, len(sentences), args.sentences)]
     print(f"{len(paragraphs)} documents, {len(sentences)} distinct sentences, one a paragraph; beam 4, {args.max_length} tokens per output")
-    formats = ("txt", "html", "docx", "odt", "srt")
+    formats = ("txt", "html", "docx", "odt", "md", "srt", "inline")
     for fmt in formats:
         write(translate_bench._HOME / f"formats-{fmt}" / "corpus", fmt, paragraphs)
     runs: dict[str, list[float]] = {fmt: [] for fmt in formats}
