@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from builders.toy import to_toyish
 from tests.conftest import ROOT
 from tests.formats_data import ENGLISH, TOY, ToySegmenter, docx_bytes, pdf_bytes, write_corpus
 from workbench.core.errors import InputError
@@ -267,3 +268,25 @@ def test_pdf_paragraphs_are_rebuilt_from_lines_without_running_heads_or_split_wo
         "The manipulation of wages by the owners of the port was the cause of the long strike that began in the spring and ended in autumn.",
         "It was the second strike of the year and the workers won their demands.\n",
     ]
+
+
+def test_xliff_carries_inline_spans_as_g_elements_and_imports_back_unchanged(translated, tmp_path):
+    from lxml import etree
+
+    from workbench.exchange.bilingual import export, import_file
+
+    corpus, out = translated
+    workspace = Workspace(corpus, out)
+    data = export(workspace, "xliff", ["page.html"])
+    schema = etree.XMLSchema(etree.parse(str(DATA / "xliff-core-1.2-strict.xsd")))
+    root = etree.fromstring(data)
+    schema.assertValid(root)
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    lead = next(unit for unit in root.iterfind(".//x:trans-unit", ns) if unit.find("x:source/x:g", ns) is not None)
+    # The bold word and the link: <g> in the source, and on their English words in the target.
+    assert [g.text for g in lead.iterfind("x:source/x:g", ns)] == [to_toyish("want"), to_toyish("bread")]
+    assert [g.text for g in lead.iterfind("x:target/x:g", ns)] == ["want", "bread"]
+    assert "".join(lead.find("x:target", ns).itertext()) == "the workers want bread"
+    (tmp_path / "page.xlf").write_bytes(data)
+    report = import_file(workspace, tmp_path / "page.xlf")
+    assert report.updated == [] and report.conflicts == []  # tags are not text: nothing changed

@@ -119,7 +119,7 @@ def export(
     ``documents_for_export``). Raises ExchangeError for an unknown format."""
     translations = documents_for_export(workspace, doc_ids, problems)
     if fmt == "xliff":
-        return _export_xliff(translations)
+        return _export_xliff(translations, workspace.corpus)
     if fmt == "tmx":
         return _export_tmx(translations, include_machine)
     if fmt == "tsv":
@@ -129,14 +129,20 @@ def export(
     raise ExchangeError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _export_xliff(translations: list[TranslationFile]) -> bytes:
-    """XLIFF 1.2, one <file> per document (written with lxml: translate-toolkit writes 1.1)."""
+def _export_xliff(translations: list[TranslationFile], corpus: Path | None = None) -> bytes:
+    """XLIFF 1.2, one <file> per document (written with lxml: translate-toolkit writes 1.1).
+    A segment's inline spans (a link, a bold phrase) are ``<g id="n">`` elements in its
+    source and, where their English is found, in its target, so CAT tools protect them."""
     from lxml import etree
+
+    from workbench.formats.blocks import locate, segment_inline_spans
+    from workbench.formats.rendering import source_styles
 
     ns = "urn:oasis:names:tc:xliff:document:1.2"
     xml_ns = "http://www.w3.org/XML/1998/namespace"
     root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
     files: dict[str, etree._Element] = {}
+    styled: dict[str, tuple | None] = {}
     for translation, record in _units(translations):
         file_node = files.get(translation.document_id)
         if file_node is None:
@@ -150,17 +156,24 @@ def _export_xliff(translations: list[TranslationFile]) -> bytes:
             )
             etree.SubElement(file_node, f"{{{ns}}}body")
             files[translation.document_id] = file_node
+            styled[translation.document_id] = source_styles(translation, corpus)
         unit = etree.SubElement(file_node[0], f"{{{ns}}}trans-unit", id=record.id)
         unit.set(f"{{{xml_ns}}}space", "preserve")
         if record.status == "approved":
             unit.set("approved", "yes")
         source = etree.SubElement(unit, f"{{{ns}}}source")
         source.set(f"{{{xml_ns}}}lang", record.lang)
-        source.text = record.source
+        spans = []
+        document = styled[translation.document_id]
+        if document is not None and document[0][record.start : record.end] == record.source:
+            spans = segment_inline_spans(document[0], document[1], record.start, record.end)
+        _with_spans(source, record.source, spans, ns)
         target = etree.SubElement(unit, f"{{{ns}}}target", state=XLIFF_STATE[record.status])
         target.set(f"{{{xml_ns}}}lang", TARGET)
-        target.text = _target(record)
-        if record.machine is not None and record.machine.text != target.text:
+        inline = record.machine.inline if record.machine is not None else ()
+        placed = locate(_target(record), list(inline)) if spans and len(inline) == len(spans) else None
+        _with_spans(target, _target(record), placed or [], ns)
+        if record.machine is not None and record.machine.text != _target(record):
             alternative = etree.SubElement(unit, f"{{{ns}}}alt-trans", origin=record.machine.model)
             alt_target = etree.SubElement(alternative, f"{{{ns}}}target")
             alt_target.set(f"{{{xml_ns}}}lang", TARGET)
@@ -168,6 +181,17 @@ def _export_xliff(translations: list[TranslationFile]) -> bytes:
         note = etree.SubElement(unit, f"{{{ns}}}note", attrib={"from": "workbench"})
         note.text = _provenance(record)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _with_spans(element, text: str, spans: list[tuple[int, int]], ns: str) -> None:
+    """``text`` into ``element``, each span of it in a ``<g id="1">``, ``<g id="2">`` …"""
+    from lxml import etree
+
+    element.text = text[: spans[0][0]] if spans else text
+    for number, (start, end) in enumerate(spans, start=1):
+        group = etree.SubElement(element, f"{{{ns}}}g", id=str(number))
+        group.text = text[start:end]
+        group.tail = text[end : spans[number][0]] if number < len(spans) else text[end:]
 
 
 # Statuses a person confirmed: the only ones a TMX carries unless machine output is asked for.

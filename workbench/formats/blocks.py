@@ -155,19 +155,38 @@ def inline_texts(parts: list[tuple[Hashable, str]]) -> list[str]:
     return [collapse([parts[i][1] for i in members]) for style, members in found if style != main]
 
 
-def segment_inline(text: str, styles: tuple[tuple[int, int, int], ...], start: int, end: int) -> list[str]:
-    """The inline spans' texts of the segment ``text[start:end]``, from the document's
-    ``styles`` (``styled_text``, in order of start)."""
+def segment_inline_spans(text: str, styles: tuple[tuple[int, int, int], ...], start: int, end: int) -> list[tuple[int, int]]:
+    """Where the inline spans of the segment ``text[start:end]`` lie in it (relative to
+    ``start``, spaces at their ends left out), from the document's ``styles`` (``styled_text``,
+    in order of start)."""
     if not styles:
         return []
     first = bisect.bisect_right(styles, (start, float("inf"), 0)) - 1
-    parts = []
+    parts, places = [], []
     for piece_start, piece_end, style in styles[max(first, 0) :]:
         if piece_start >= end:
             break
         if piece_end > start:
-            parts.append((style, text[max(start, piece_start) : min(end, piece_end)]))
-    return inline_texts(parts)
+            a, b = max(start, piece_start), min(end, piece_end)
+            parts.append((style, text[a:b]))
+            places.append((a - start, b - start))
+    found = groups(parts)
+    main = main_style(parts, found)
+    spans = []
+    for style, members in found:
+        if style == main:
+            continue
+        a, b = places[members[0]][0], places[members[-1]][1]
+        stretch = text[start + a : start + b]
+        a += len(stretch) - len(stretch.lstrip())
+        b -= len(stretch) - len(stretch.rstrip())
+        spans.append((a, b))
+    return spans
+
+
+def segment_inline(text: str, styles: tuple[tuple[int, int, int], ...], start: int, end: int) -> list[str]:
+    """The inline spans' texts of the segment ``text[start:end]``: what the run translates apart."""
+    return [text[start + a : start + b] for a, b in segment_inline_spans(text, styles, start, end)]
 
 
 def locate(english: str, spans: list[str], expected: list[float] | None = None) -> list[tuple[int, int]] | None:

@@ -53,6 +53,22 @@ def source_text(translation: TranslationFile, corpus: Path | None = None) -> tup
     return (None, problem) if data is None else _decoded(translation, found, data)
 
 
+def source_styles(translation: TranslationFile, corpus: Path | None = None) -> tuple[str, tuple[tuple[int, int, int], ...]] | None:
+    """The document's text and the styles of its pieces (``blocks.styled_text``: where its
+    links and bold phrases are), read again from its source file; None for plain text or a
+    source that is missing, changed or unreadable."""
+    if translation.format == "text":
+        return None
+    found, data, _ = _source_file(translation, corpus)
+    if data is None:
+        return None
+    try:
+        extracted = formats.extract(data, str(found), translation.format)
+    except InputError:
+        return None
+    return extracted.text, extracted.styles
+
+
 def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tuple[Path | None, bytes | None, str]:
     """``(path, bytes, "")`` of the document's source file, or ``(None, None, why not)``.
 
