@@ -147,10 +147,12 @@ def test_transliterated_names_with_lowercase_links_stay_english(segmenter, link)
     assert [(s.start, s.end, s.lang) for s in segmenter.segment(text)] == [(0, len(text), "en")]
 
 
-def test_candidate_languages_restrict_labels():
+def test_candidate_languages_restrict_labels_but_never_force_a_language_into_them():
     text = "Toda persona tiene derecho a la libertad de reunión y de asociación pacíficas."
-    only_en_pt = Segmenter(SegmenterConfig(languages=("en", "pt")))
-    assert [s.lang for s in only_en_pt.segment(text)] == ["pt"]
+    # Spanish is not among the candidates: it keeps its own code (the open set), not Portuguese.
+    assert [s.lang for s in Segmenter(SegmenterConfig(languages=("en", "pt"))).segment(text)] == ["es"]
+    closed = Segmenter(SegmenterConfig(languages=("en", "pt"), outside_confidence=1.0))
+    assert [s.lang for s in closed.segment(text)] == ["pt"]
 
 
 def test_script_without_candidates_is_undetermined():
@@ -587,3 +589,31 @@ def test_a_list_of_names_under_an_english_heading_is_english(segmenter):
     ]
     text = "The following people have contributed code:\n" + "\n".join(authors)
     assert {s.lang for s in segmenter.segment(text)} <= {"en", "und"}
+
+
+# -- open set: languages outside the candidates --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("foreign", "code"),
+    [
+        pytest.param("Odbory se v pondělí sešly, aby projednaly stávku a další postup.", "cs", id="czech"),
+        pytest.param("Związkowcy spotkali się w poniedziałek, aby omówić strajk i dalsze kroki.", "pl", id="polish"),
+        pytest.param("De vakbond kwam maandag bijeen om de staking en de volgende stappen te bespreken.", "nl", id="dutch"),
+    ],
+)
+def test_a_paragraph_in_a_language_outside_the_list_gets_its_own_code(segmenter, foreign, code):
+    text = f"The union met on Monday to discuss the strike.\n\n{foreign}\n\nThe meeting ended late.\n"
+    assert [(s.lang, text[s.start : s.end]) for s in segmenter.segment(text)] == [
+        ("en", "The union met on Monday to discuss the strike."),
+        (code, foreign),
+        ("en", "The meeting ended late."),
+    ]
+
+
+def test_the_candidates_keep_their_own_labels_and_the_open_set_can_be_switched_off(segmenter):
+    text = "The union met on Monday.\n\nOs trabalhadores do porto entraram em greve na segunda-feira.\n"
+    assert [s.lang for s in segmenter.segment(text)] == ["en", "pt"]
+    czech = "Odbory se v pondělí sešly, aby projednaly stávku a další postup."
+    closed = Segmenter(SegmenterConfig(outside_confidence=1.0))
+    assert all(s.lang in closed.config.languages for s in closed.segment(czech))

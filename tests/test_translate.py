@@ -184,3 +184,16 @@ def test_unreadable_input_is_reported_and_others_go_on(tmp_path, toy_corpus, toy
     summary = run(toy_corpus, out, force_lang="xx")
     assert summary.written == 1
     assert any("binary.txt" in error and "NUL" in error for error in summary.errors)
+
+
+def test_a_language_outside_the_list_is_reported_as_a_missing_pair_not_sent_to_a_near_one(tmp_path, random_models):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    czech = "Odbory se v pondělí sešly, aby projednaly stávku a další postup."
+    (corpus / "news.txt").write_text(f"The union met on Monday to discuss the strike.\n\n{czech}\n", encoding="utf-8")
+    out = tmp_path / "translations"
+    summary = run(corpus, out)
+    records = load(out / "news.json").segments
+    assert [(r.lang, r.source, r.status, r.machine) for r in records[1:]] == [("cs", czech, "untranslated", None)]
+    assert records[1].note.startswith("no model for cs→en")
+    assert summary.missing == {"cs→en": 1}

@@ -187,6 +187,10 @@ class Py3LangidBackend:
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         return self.probabilities_many([text], candidates)[0]
 
+    def languages(self) -> list[str]:
+        """Every language the model knows (ISO 639-1)."""
+        return list(self._full.nb_classes)
+
     def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
         """``probabilities`` of each text, computed together."""
         import numpy as np
@@ -595,6 +599,18 @@ BACKENDS: dict[str, type] = {
     "cld3": Cld3Backend,
 }
 DEFAULT_BACKEND = "ensemble"
+
+
+def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tuple[str | None, float]]:
+    """For each text, py3langid's most likely language over every language it knows (97) and
+    its probability, or ``(None, p)`` when that language is one of ``candidates``."""
+    backend = load_backend("py3langid")
+    known = tuple(backend.languages())
+    answers = []
+    for probabilities in backend.probabilities_many(texts, known):
+        best = max(range(len(known)), key=probabilities.__getitem__)
+        answers.append((None if known[best] in candidates else known[best], probabilities[best]))
+    return answers
 
 
 @cache
