@@ -157,7 +157,11 @@ def script_of(code: str) -> str:
 
 
 def name_of(code: str) -> str:
-    return NAMES.get(code, code)
+    """The language's English name; a code the workbench has no record of (the open set
+    labels text "cs", "pl" …) is named as what it is to the workbench."""
+    if code in NAMES:
+        return NAMES[code]
+    return "undetermined" if code == "und" else "outside the list"
 
 
 def is_rtl(code: str) -> bool:
