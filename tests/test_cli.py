@@ -19,7 +19,8 @@ def test_detect_json_shape_and_offsets(tmp_path):
     lines = result.stdout.decode().splitlines()
     assert len(lines) == 1
     record = json.loads(lines[0])
-    assert list(record) == ["path", "encoding", "segments"]
+    assert list(record) == ["path", "encoding", "segments", "splitter"]
+    assert record["splitter"].startswith("workbench-splitter:") and "|detector:" in record["splitter"]
     assert record["path"] == str(path)
     assert record["encoding"] == "utf-8"
     text = path.read_bytes().decode(record["encoding"])

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from builders.toy import to_toyish
+from workbench import __version__
 from workbench.core.settings import Settings
 from workbench.formats.rendering import render_english
 from workbench.store.files import load, loads
@@ -57,7 +58,8 @@ def test_files_are_stable_and_human_readable(tmp_path, toy_corpus, toy_model):
     run(toy_corpus, out, force_lang="xx")
     raw = (out / "toy.json").read_text(encoding="utf-8")
     data = json.loads(raw)
-    assert list(data) == ["format", "document", "updated", "segments", "orphans"]
+    assert list(data) == ["format", "document", "updated", "segments", "orphans", "splitter"]
+    assert data["splitter"] == f"workbench-splitter:{__version__}|forced:xx"  # which splitter made the segments
     assert list(data["segments"][0]) == [
         "id",
         "start",
@@ -197,3 +199,12 @@ def test_a_language_outside_the_list_is_reported_as_a_missing_pair_not_sent_to_a
     assert [(r.lang, r.source, r.status, r.machine) for r in records[1:]] == [("cs", czech, "untranslated", None)]
     assert records[1].note.startswith("no model for cs→en")
     assert summary.missing == {"cs→en": 1}
+
+
+def test_a_translations_file_is_signed_by_the_splitter_that_made_its_segments(tmp_path):
+    from workbench.split.segment import SegmenterConfig, signature
+
+    default = signature()
+    assert default.startswith(f"workbench-splitter:{__version__}|detector:ensemble|languages:")
+    assert signature(SegmenterConfig(outside_confidence=1.0)) != default  # any setting changes the signature
+    assert signature(SegmenterConfig()) == default

@@ -132,6 +132,9 @@ def detect(
     # Documents are split in batches, their lines classified by one process per core.
     settings = _settings(languages=languages_option, detector=detector)
     segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
+    from workbench.split.segment import signature
+
+    splitter = signature(segmenter.config)
     failures = 0
     console = None
     if not as_json:
@@ -155,7 +158,7 @@ def detect(
             for document, segments in zip(batch, segmenter.segment_many(document.text for document in batch)):
                 document = document.with_segments(segments)
                 if as_json:
-                    sys.stdout.write(json.dumps(detection_record(document), ensure_ascii=False) + "\n")
+                    sys.stdout.write(json.dumps(detection_record(document, splitter), ensure_ascii=False) + "\n")
                     sys.stdout.flush()
                 else:
                     console.print(_segment_table(document, console.width))
@@ -218,14 +221,16 @@ def fetch(
         raise typer.Exit(EXIT_FAILED)
 
 
-def detection_record(document) -> dict:
-    """The ``detect --json`` shape: later tools depend on it exactly."""
+def detection_record(document, splitter: str) -> dict:
+    """The ``detect --json`` shape: later tools depend on it exactly. ``splitter``: the
+    splitter's signature (``split.segment.signature``)."""
     return {
         "path": document.path,
         "encoding": document.encoding,
         "segments": [
             {"start": s.start, "end": s.end, "lang": s.lang, "confidence": s.confidence, "kind": s.kind} for s in document.segments
         ],
+        "splitter": splitter,
     }
 
 

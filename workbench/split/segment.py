@@ -191,6 +191,23 @@ class SegmenterConfig:
     outside_english_below: float = 0.9  # an English segment is asked only when less sure than this
 
 
+def signature(config: SegmenterConfig | None = None, forced: str | None = None) -> str:
+    """Which splitter made a set of segments, as sacrebleu signs its scores: the workbench's
+    version, the detector, the candidate languages and a hash of every other setting.
+    Written into translations files and ``detect --json``, so a file says what made it."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    from workbench import __version__
+
+    if forced is not None:
+        return f"workbench-splitter:{__version__}|forced:{forced}"
+    config = config or SegmenterConfig()
+    settings = hashlib.sha256(json.dumps(asdict(config), sort_keys=True, default=str).encode()).hexdigest()[:10]
+    return f"workbench-splitter:{__version__}|detector:{config.detector}|languages:{','.join(config.languages)}|settings:{settings}"
+
+
 @dataclass
 class _Piece:
     start: int

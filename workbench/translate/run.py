@@ -31,7 +31,7 @@ from workbench.formats.blocks import locate, segment_inline
 from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document, reading_failure
 from workbench.formats.rendering import edit_rendered
 from workbench.split.langid import detection_text
-from workbench.split.segment import Segmenter, segment_known_language
+from workbench.split.segment import Segmenter, segment_known_language, signature
 from workbench.store.files import (
     SOURCE,
     HistoryEntry,
@@ -161,6 +161,7 @@ class _Job:
     results: dict[tuple[str, str], MachineTranslation] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)  # lang → hint
     segments: set[tuple[str, str]] = field(default_factory=set)  # (lang, source) of segments, not inline spans
+    splitter: str | None = None  # the signature of the splitter that segmented it now (None: not re-segmented)
 
     def inline_of(self, record: SegmentRecord) -> list[str]:
         """The texts of the segment's inline spans (links, bold phrases), translated apart."""
@@ -512,12 +513,15 @@ def _prepare(document: Document, settings: _Run, segmenter: Segmenter) -> _Job:
         return _Job(document, None, list(existing.segments))
     if settings.force_lang:
         segmented = segment_known_language(document.text, settings.force_lang)
+        splitter = signature(forced=settings.force_lang)
     else:
         segmented = segmenter.segment(document.text)
+        config = getattr(segmenter, "config", None)  # a segmenter of the caller's own says only its name
+        splitter = signature(config) if config is not None else f"custom:{type(segmenter).__name__}"
     document = document.with_segments(segmented)
     fresh = _new_records(document)
     records = carry_over(existing, fresh)[0] if existing is not None else fresh
-    return _Job(document, fresh, records)
+    return _Job(document, fresh, records, splitter=splitter)
 
 
 def _slices_back(existing: TranslationFile, text: str) -> bool:
@@ -670,4 +674,6 @@ def _merged(current: TranslationFile | None, job: _Job, report: list[str]) -> Tr
         format=document.format,
         segments=tuple(merged),
         orphans=tuple(orphans),
+        # Which splitter made these segments (sacrebleu-style): kept until it splits them again.
+        extra={**base.extra, "splitter": job.splitter} if job.splitter else base.extra,
     )
