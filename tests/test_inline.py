@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.formats.blocks import collapse, inline_texts, piece_spans, place, segment_inline, styled_text
+from workbench.formats.blocks import collapse, piece_spans, place, segment_inline, styled_text
 
 LINK = ["Bu bir ", "bağlantı", " örneği.  ", "İkinci cümle."]
 LINK_STYLES = ["p", "a", "p", "p"]
@@ -30,7 +30,8 @@ def test_spans_side_by_side_and_spaces_between_them_stay_outside():
     texts, styles = ["  ", "Kalın", " ve ", "italik", "  metin\n"], ["p", "b", "p", "i", "p"]
     assert place(texts, styles, [(0, 21, "Bold and italic text", ("Bold", "italic"))]) == ["  ", "Bold", " and ", "italic", " text\n"]
     texts, styles = ["Grev ", "bugün", " ", "başladı", " ve sürüyor."], ["p", "b", "p", "i", "p"]
-    assert inline_texts(list(zip(styles, texts))) == ["bugün", "başladı"]
+    text, _, numbered = styled_text([list(zip(texts, styles))])
+    assert segment_inline(text, numbered, 0, len(text.rstrip())) == ["bugün", "başladı"]
 
 
 def test_a_span_not_found_in_the_english_stays_beside_it_and_nothing_is_lost():

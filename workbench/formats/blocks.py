@@ -79,6 +79,7 @@ class Layout:
     raw: str
     words: list[tuple[int, int]]  # raw [start, end) of each run of non-space characters
     starts: list[int]  # each word's start in the collapsed text
+    raw_starts: list[int]  # each word's start in ``raw`` (for bisecting)
 
     @classmethod
     def of(cls, texts: list[str]) -> Layout:
@@ -89,7 +90,7 @@ class Layout:
             position += 1 if index else 0  # the one space between two words
             starts.append(position)
             position += end - start
-        return cls(raw, words, starts)
+        return cls(raw, words, starts, [start for start, _ in words])
 
     def raw_index(self, collapsed: int) -> int:
         """The raw index of a collapsed character (a collapsed space: its whitespace's start)."""
@@ -100,7 +101,7 @@ class Layout:
 
     def collapsed_index(self, raw: int) -> int:
         """How many collapsed characters come from raw characters before ``raw``."""
-        word = bisect.bisect_right([start for start, _ in self.words], raw) - 1
+        word = bisect.bisect_right(self.raw_starts, raw) - 1
         if word < 0:
             return 0
         start, end = self.words[word]
@@ -145,14 +146,6 @@ def main_style(parts: list[tuple[Hashable, str]], found: list[tuple[Hashable, li
     for style, members in found:
         weight[style] = weight.get(style, 0) + sum(len(parts[i][1].strip()) for i in members)
     return max(weight, key=lambda style: weight[style]) if weight else None
-
-
-def inline_texts(parts: list[tuple[Hashable, str]]) -> list[str]:
-    """The texts of a segment's inline spans (its stretches in another style than its main
-    one), in order: what the run translates apart."""
-    found = groups(parts)
-    main = main_style(parts, found)
-    return [collapse([parts[i][1] for i in members]) for style, members in found if style != main]
 
 
 def segment_inline_spans(text: str, styles: tuple[tuple[int, int, int], ...], start: int, end: int) -> list[tuple[int, int]]:
