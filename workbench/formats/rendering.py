@@ -8,12 +8,11 @@ keeps translations files and knows nothing of formats.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 from workbench.core.errors import InputError
 from workbench.formats import readers as formats
-from workbench.formats.blocks import Piece, joined_blocks, place
+from workbench.formats.blocks import Piece, collapse, joined_blocks, place
 from workbench.formats.decoding import decode_as
 from workbench.store.files import (
     SegmentRecord,
@@ -116,24 +115,6 @@ def render_english(text: str, segments: tuple[SegmentRecord, ...] | list[Segment
     return "".join(parts)
 
 
-def block_english(text: str, blocks: list[tuple[int, int]], records) -> list[str | None]:
-    """Per block, its English (None where it would not change), from the segments' best text."""
-    result: list[str | None] = []
-    ordered = sorted(records, key=lambda r: r.start)
-    position = 0
-    for start, end in blocks:
-        inside = []
-        while position < len(ordered) and ordered[position].end <= end:
-            if ordered[position].start >= start:
-                inside.append(ordered[position])
-            position += 1
-        shifted = [_shift(record, -start) for record in inside]
-        original = text[start:end]
-        english = render_english(original, shifted)
-        result.append(None if english == original else english)
-    return result
-
-
 def pieces_english(blocks: list[list[Piece]], records) -> list[list[str] | None]:
     """Per block, its pieces' new texts (None where nothing changes): each segment whose
     English differs from its source is placed into the pieces it covers (``blocks.place``),
@@ -168,19 +149,15 @@ def _without_overlaps(changes):
     return kept
 
 
-def _shift(record, by: int):
-    return replace(record, start=record.start + by, end=record.end + by)
-
-
 def rendering(fmt: str, data: bytes, path: str, text: str, records, *, keep_active_content: bool = False) -> dict[str, bytes]:
     """``{suffix: bytes}`` of the renderings of a document in ``fmt`` beyond its ``.en.txt``,
     from the original file's bytes and the segments. An HTML rendering is inert (no scripts,
     handlers or ``javascript:`` links) unless ``keep_active_content``. Raises InputError for
     a file that no longer parses."""
-    if fmt == "pdf":
-        extracted = formats.extract(data, path, fmt)
-        english = block_english(extracted.text, extracted.blocks, records)
-        originals = [extracted.text[a:b] for a, b in extracted.blocks]
+    if fmt == "pdf":  # a paragraph is one piece: its English is the piece's new text
+        blocks = formats.read_pieces(data, path, fmt)
+        english = [texts[0] if texts else None for texts in pieces_english(blocks, records)]
+        originals = [collapse([piece for piece, _ in pieces]) for pieces in blocks]
         return {".en.html": formats.render_pdf(data, path, english, originals)}
 
     def english_of(blocks: list[list[Piece]]) -> list[list[str] | None]:
@@ -234,4 +211,4 @@ def _render(out_dir: Path, doc_id: str, current: TranslationFile, text: str | No
         _write_format_renderings(out_dir, doc_id, current, text, found, data, keep_active_content)
 
 
-__all__ = ["block_english", "edit_rendered", "render_english", "rendering", "source_text"]
+__all__ = ["edit_rendered", "render_english", "rendering", "source_text"]
