@@ -82,6 +82,13 @@ class Decoded:
     warnings: tuple[str, ...] = ()
 
 
+def encoded_as_utf8(text: str, source: bytes) -> bytes:
+    """``text`` (decoded from ``source``) written as UTF-8, with the UTF-8 byte-order mark
+    when ``source`` began with one (decoding leaves it out): a rendering keeps it."""
+    bom = "\ufeff" if source.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff") else ""
+    return (bom + text).encode("utf-8")
+
+
 def decode_as(data: bytes, encoding: str) -> str:
     """Decode exactly as when the document was read: stray bytes become U+FFFD."""
     return data.decode(encoding, errors="replace")

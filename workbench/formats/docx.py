@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
 from workbench.formats.blocks import EnglishOf, Piece, collapse
+from workbench.formats.package import with_parts
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -151,8 +152,4 @@ def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     if not changed:
         return data
     rewritten = {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) for name, root in parts.items()}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():  # every other part as it was, in the same order
-            target.writestr(info, rewritten.get(info.filename) or source.read(info.filename))
-    return buffer.getvalue()
+    return with_parts(data, rewritten)

@@ -127,7 +127,7 @@ def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
 def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     """The file with each changed piece's English written where the piece was; everything
     else (markup, code, links' destinations) byte for byte. Nothing changed: the file as is."""
-    from workbench.formats.decoding import decode
+    from workbench.formats.decoding import decode, encoded_as_utf8
 
     decoded = decode(data, path)
     source = decoded.text
@@ -141,5 +141,4 @@ def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
         return data
     for (start, end), new in sorted(edits, reverse=True):
         source = source[:start] + new + source[end:]
-    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") and not source.startswith("\ufeff") else ""
-    return (bom + source).encode("utf-8")
+    return encoded_as_utf8(source, data)

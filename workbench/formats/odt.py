@@ -18,6 +18,7 @@ import zipfile
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
 from workbench.formats.blocks import EnglishOf, Piece, collapse
+from workbench.formats.package import with_parts
 
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -133,8 +134,4 @@ def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     if not changed:
         return data
     rewritten = {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8") for name, root in parts.items()}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():  # the mimetype first and stored, the rest as it was
-            target.writestr(info, rewritten.get(info.filename) or source.read(info.filename))
-    return buffer.getvalue()
+    return with_parts(data, rewritten)

@@ -30,11 +30,15 @@ def _cues(text: str, fmt: str) -> list[tuple[int, int, list[str]]]:
     return cues
 
 
+def _kind(path: str) -> str:
+    return "vtt" if Path(path).suffix.lower() == ".vtt" else "srt"
+
+
 def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
     from workbench.formats.decoding import decode
 
     decoded = decode(data, path)
-    fmt = "vtt" if Path(path).suffix.lower() == ".vtt" else "srt"
+    fmt = _kind(path)
     if fmt == "vtt" and not decoded.text.lstrip("\ufeff").startswith("WEBVTT"):
         raise InputError(path, "is not a WebVTT file (it must start with WEBVTT)")
     cues = _cues(decoded.text, fmt)
@@ -47,12 +51,12 @@ def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
 def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     """The file with each translated cue's text replaced; numbers, timings, settings, notes and
     the byte-order mark stay as they were."""
-    from workbench.formats.decoding import decode
+    from workbench.formats.decoding import decode, encoded_as_utf8
 
     text = decode(data, path).text
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in text else "\n"
-    cues = _cues(text, "vtt" if Path(path).suffix.lower() == ".vtt" else "srt")
+    cues = _cues(text, _kind(path))
     english = english_of([[(" ".join(line.strip() for line in cue_lines), None)] for _, _, cue_lines in cues])
     if all(translated is None for translated in english):
         return data  # nothing translated: the file as it is, byte for byte
@@ -60,5 +64,4 @@ def render(data: bytes, path: str, english_of: EnglishOf) -> bytes:
     for (first, end, _), translated in reversed(list(zip(cues, english))):
         if translated is not None:
             lines[first:end] = [translated[0] + newline]
-    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff") else ""
-    return (bom + "".join(lines)).encode("utf-8")
+    return encoded_as_utf8("".join(lines), data)
