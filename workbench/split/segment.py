@@ -303,12 +303,15 @@ class Segmenter:
             per_line = self._outside_languages(text, per_line)
         return [segment for line in per_line for segment in line]
 
-    def _asked(self, text: str, segment: Segment) -> bool:
+    def _may_be_outside(self, segment: Segment) -> bool:
         # English is most of a document: of it, only what the detector was unsure of is asked
         # (95 % of the out-of-list text taken for English, 17 % of real English lines).
+        return segment.lang != "en" or segment.confidence < self.config.outside_english_below
+
+    def _asked(self, text: str, segment: Segment) -> bool:
         return (
             segment.lang != "und"
-            and (segment.lang != "en" or segment.confidence < self.config.outside_english_below)
+            and self._may_be_outside(segment)
             and _letters(text[segment.start : segment.end]) >= self.config.outside_letters
         )
 
@@ -322,17 +325,21 @@ class Segmenter:
             i
             for i, line in enumerate(per_line)
             if len(line) > 1
-            and all(segment.lang != "en" or segment.confidence < self.config.outside_english_below for segment in line)
+            and all(self._may_be_outside(segment) for segment in line)
             and _letters(text[line[0].start : line[-1].end]) >= self.config.outside_letters
         ]
         bounds = [(per_line[i][0].start, per_line[i][-1].end) for i in lines]
+        decided = set()  # lines labelled whole: not asked again segment by segment
         for index, (_, end), (code, probability) in zip(
             lines, bounds, langid.outside_languages([text[a:b] for a, b in bounds], self.config.languages)
         ):
             if code is not None and probability >= sure:
                 first = per_line[index][0]
                 per_line[index] = [replace(first, end=end, lang=code, confidence=round(probability, 4))]
-        asked = [(i, j) for i, line in enumerate(per_line) for j, segment in enumerate(line) if self._asked(text, segment)]
+                decided.add(index)
+        asked = [
+            (i, j) for i, line in enumerate(per_line) if i not in decided for j, segment in enumerate(line) if self._asked(text, segment)
+        ]
         texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in asked]
         for (i, j), (code, probability) in zip(asked, langid.outside_languages(texts, self.config.languages)):
             if code is not None and probability >= sure:
