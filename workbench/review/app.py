@@ -72,9 +72,15 @@ def _memory(translations: str, signature: tuple):
 
 
 def folder_signature(ws: Workspace) -> tuple:
-    """Changes whenever a translations file is written (each write is a new file)."""
-    files = sorted(ws.translations.rglob("*.json")) if ws.translations.is_dir() else []
-    return tuple((str(path), path.stat().st_ino, path.stat().st_mtime_ns) for path in files)
+    """Changes whenever a translations file is written (each write is a new file). Listed
+    once per run (``main`` forgets it): every segment's memory matches ask for it."""
+    signature = st.session_state.get("folder-signature")
+    if signature is None:
+        files = sorted(ws.translations.rglob("*.json")) if ws.translations.is_dir() else []
+        stats = [(str(path), path.stat()) for path in files]
+        signature = tuple((name, status.st_ino, status.st_mtime_ns) for name, status in stats)
+        st.session_state["folder-signature"] = signature
+    return signature
 
 
 def memory(ws: Workspace):
@@ -311,9 +317,13 @@ def write_drafts(ws: Workspace) -> None:
             st.session_state[f"flash-{seg_id}"] = ("error", f"Your text stays in this tab, but could not be kept on disk: {error}")
 
 
+def forget_pending_draft(doc_id: str, seg_id: str) -> None:
+    st.session_state.get("pending-drafts", {}).pop((doc_id, seg_id), None)
+
+
 def typed(doc_id: str, record: SegmentRecord, key: str) -> tuple[str, int]:
     """What the box holds and the revision it is based on; the pending draft is superseded."""
-    st.session_state.get("pending-drafts", {}).pop((doc_id, record.id), None)
+    forget_pending_draft(doc_id, record.id)
     st.session_state["focus"] = record.id  # the view stays on this segment
     return st.session_state[key], st.session_state[f"{key}-base"]
 
@@ -349,7 +359,7 @@ def use_text(doc_id: str, seg_id: str, key: str, text: str) -> None:
 
 def drop_draft(ws: Workspace, doc_id: str, seg_id: str, key: str) -> None:
     """Show the saved text again (Revert, or the latest version after a conflict)."""
-    st.session_state.get("pending-drafts", {}).pop((doc_id, seg_id), None)
+    forget_pending_draft(doc_id, seg_id)
     try:
         ws.discard_draft(doc_id, seg_id)
     except (WorkbenchError, OSError) as error:
@@ -675,6 +685,7 @@ def main() -> None:
     if not authorised(settings.review_token):
         return
     ws = Workspace(settings.corpus, settings.translations)
+    st.session_state.pop("folder-signature", None)  # the files as they are at this run's start
     write_drafts(ws)
     doc_id = sidebar(ws)
     with st.sidebar.expander("Keyboard"):
