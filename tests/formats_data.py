@@ -18,7 +18,7 @@ def html_page() -> str:
         '<style>p { color: red }</style><script>var zo = "kema";</script></head>\n<body>\n'
         '<nav><a href="/home">Home</a></nav>\n'
         f"<h1>{ENGLISH}</h1>\n"
-        f'<p class="lead">{to_toyish("the workers")} <b>{to_toyish("want")}</b> <a href="https://example.org/x">{to_toyish("bread")}</a></p>\n'
+        f'<p class="lead">{to_toyish("the workers")} <img src="march.png" alt=""> <b>{to_toyish("want")}</b> <a href="https://example.org/x">{to_toyish("bread")}</a></p>\n'
         f"<table><tr><td>{to_toyish(TOY[1])}</td><td>2024</td></tr></table>\n"
         f"<p hidden>{to_toyish('the war')}</p>\n"
         f"<ul><li>{to_toyish(TOY[2])}</li></ul>\n"

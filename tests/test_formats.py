@@ -270,7 +270,7 @@ def test_pdf_paragraphs_are_rebuilt_from_lines_without_running_heads_or_split_wo
     ]
 
 
-def test_xliff_carries_inline_spans_as_g_elements_and_imports_back_unchanged(translated, tmp_path):
+def test_xliff_carries_inline_spans_as_g_and_images_as_x_and_imports_back_unchanged(translated, tmp_path):
     from lxml import etree
 
     from workbench.exchange.bilingual import export, import_file
@@ -287,6 +287,12 @@ def test_xliff_carries_inline_spans_as_g_elements_and_imports_back_unchanged(tra
     assert [g.text for g in lead.iterfind("x:source/x:g", ns)] == [to_toyish("want"), to_toyish("bread")]
     assert [g.text for g in lead.iterfind("x:target/x:g", ns)] == ["want", "bread"]
     assert "".join(lead.find("x:target", ns).itertext()) == "the workers want bread"
+    # The image between the words: an <x/> numbered after the spans, in the source and the target.
+    image = lead.find("x:source/x:x", ns)
+    assert (image.get("id"), image.get("ctype"), image.getprevious()) == ("3", "image", None)
+    assert lead.find("x:source", ns).text == to_toyish("the workers") + " "
+    placed = lead.find("x:target/x:x", ns)
+    assert placed.get("id") == "3" and lead.find("x:target", ns).text == "the workers "  # before a word, as in the source
     (tmp_path / "page.xlf").write_bytes(data)
     report = import_file(workspace, tmp_path / "page.xlf")
     assert report.updated == [] and report.conflicts == []  # tags are not text: nothing changed

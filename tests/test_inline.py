@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from workbench.formats.blocks import collapse, piece_spans, place, segment_inline, styled_text
+from workbench.formats.readers import extract
+from workbench.store.files import MachineTranslation, SegmentRecord
 
 LINK = ["Bu bir ", "bağlantı", " örneği.  ", "İkinci cümle."]
 LINK_STYLES = ["p", "a", "p", "p"]
@@ -30,7 +32,7 @@ def test_spans_side_by_side_and_spaces_between_them_stay_outside():
     texts, styles = ["  ", "Kalın", " ve ", "italik", "  metin\n"], ["p", "b", "p", "i", "p"]
     assert place(texts, styles, [(0, 21, "Bold and italic text", ("Bold", "italic"))]) == ["  ", "Bold", " and ", "italic", " text\n"]
     texts, styles = ["Grev ", "bugün", " ", "başladı", " ve sürüyor."], ["p", "b", "p", "i", "p"]
-    text, _, numbered = styled_text([list(zip(texts, styles))])
+    text, _, numbered, _ = styled_text([list(zip(texts, styles))])
     assert segment_inline(text, numbered, 0, len(text.rstrip())) == ["bugün", "başladı"]
 
 
@@ -58,9 +60,33 @@ def test_where_the_span_lies_in_the_english_decides_the_split(english, spans, ex
 
 
 def test_a_segments_inline_spans_come_from_the_documents_styles():
-    text, _, styles = styled_text([[(t, s) for t, s in zip(LINK, LINK_STYLES)], [("Başka bir ", "p2"), ("kalın", "b2"), (" söz.", "p2")]])
+    text, _, styles, _ = styled_text(
+        [[(t, s) for t, s in zip(LINK, LINK_STYLES)], [("Başka bir ", "p2"), ("kalın", "b2"), (" söz.", "p2")]]
+    )
     assert segment_inline(text, styles, *FIRST) == ["bağlantı"]
     second = text.index("İkinci")
     assert segment_inline(text, styles, second, second + len("İkinci cümle.")) == []
     third = text.index("Başka")
     assert segment_inline(text, styles, third, len(text.rstrip())) == ["kalın"]
+
+
+def test_an_image_marks_its_place_is_never_written_and_stays_as_far_through_the_words():
+    from workbench.formats.blocks import Standalone
+    from workbench.formats.rendering import rendering
+
+    data = "Bir ![logo](a.png) resim ve **kalın** söz.\n".encode()
+    extracted = extract(data, "note.md")
+    assert extracted.text == "Bir resim ve kalın söz.\n" and extracted.marks == ((4, "image"),)
+    texts = ["Bir ", "", " resim ve ", "kalın", " söz."]
+    styles = [(), Standalone("image"), (), (("strong", 1),), ()]
+    # The image is no inline span: the segment has one span to translate apart, the bold one.
+    assert segment_inline(extracted.text, extracted.styles, 0, 23) == ["kalın"]
+    placed = place(texts, styles, [(0, 23, "A picture and a bold word.", ("bold",))])
+    # The image stays as far through the words as it was (after the first), with its spaces.
+    assert placed == ["A ", "", " picture and a ", "bold", " word."]
+    record = SegmentRecord(
+        id="s1", start=0, end=23, lang="tr", source="Bir resim ve kalın söz.", kind="sentence", status="machine",
+        machine=MachineTranslation("A picture and a bold word.", "m", {}, 0.0, 1.0, inline=("bold",)),
+    )  # fmt: skip
+    (rendered,) = rendering("markdown", data, "note.md", extracted.text, [record]).values()
+    assert rendered.decode() == "A ![logo](a.png) picture and a **bold** word.\n"

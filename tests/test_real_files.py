@@ -6,7 +6,8 @@ pages, Markdown READMEs and changelogs, subtitles.
 2. With every block "translated" (its words upper-cased, inline spans too), each rendering
    has the upper-cased text, every formatted piece still carries text in the same order
    and style, and every link target is the same: what a rendering does to a document is
-   the placement of text, nothing else. (Inline code keeps its text.)
+   the placement of text, nothing else. (Inline code keeps its text.) Images, note
+   references and fields stay, in the same order.
 3. Through the real pipeline with the toy model, every file renders and keeps its links.
 """
 
@@ -106,6 +107,28 @@ def test_every_piece_keeps_its_formatting_and_every_link_its_target(path):
     assert [collapse([t for t, _ in pieces]) for pieces in after] == _expected_text(before)
     assert _styled(after) == _styled(before)
     assert link_targets(rendered, fmt) == link_targets(data, fmt)
+    assert [kind for _, kind in readers.extract(rendered, name).marks] == [kind for _, kind in extracted.marks]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("docx/mammoth-footnotes.docx", [("footnote", "Ouch"), ("footnote", "Ouch.")]),
+        ("docx/docx2python-zen_of_python.docx", [("field", ""), ("field", "s better than ugly. ")]),
+        ("odt/odftoolkit-HeaderFooter.odt", [("image", "G"), ("footnote", " need some Hyperlink")]),
+        ("html/trafilatura-love-hina.ch.0409.html", [("image", "#1 Kommentar von "), ("image", "1 Besucher online")]),
+    ],
+)
+def test_images_note_references_and_fields_are_marked_where_they_stand(name, expected):
+    """Where XLIFF's <x/> goes: each standalone element after the words before it in its
+    block (at most 20 characters of them)."""
+    path = REAL / name
+    extracted = readers.extract(path.read_bytes(), str(path))
+    found = []
+    for at, kind in extracted.marks[: len(expected)]:
+        block_start = max(start for start, _ in extracted.blocks if start <= at)
+        found.append((kind, extracted.text[max(block_start, at - 20) : at]))
+    assert found == expected
 
 
 def test_the_toy_model_renders_every_real_file_and_keeps_its_links(tmp_path, toy_model):

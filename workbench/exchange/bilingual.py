@@ -132,10 +132,11 @@ def export(
 def _export_xliff(translations: list[TranslationFile], corpus: Path | None = None) -> bytes:
     """XLIFF 1.2, one <file> per document (written with lxml: translate-toolkit writes 1.1).
     A segment's inline spans (a link, a bold phrase) are ``<g id="n">`` elements in its
-    source and, where their English is found, in its target, so CAT tools protect them."""
+    source and, where their English is found, in its target; its images, note references
+    and fields are ``<x/>`` in both, so CAT tools protect them."""
     from lxml import etree
 
-    from workbench.formats.blocks import locate, segment_inline_spans
+    from workbench.formats.blocks import locate, placed_marks, segment_inline_spans, segment_marks
     from workbench.formats.rendering import source_styles
 
     ns = "urn:oasis:names:tc:xliff:document:1.2"
@@ -143,6 +144,7 @@ def _export_xliff(translations: list[TranslationFile], corpus: Path | None = Non
     root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
     files: dict[str, etree._Element] = {}
     styled: dict[str, tuple | None] = {}
+    taken: dict[str, int] = {}  # per document, the end of the last segment given its elements
     for translation, record in _units(translations):
         file_node = files.get(translation.document_id)
         if file_node is None:
@@ -163,16 +165,20 @@ def _export_xliff(translations: list[TranslationFile], corpus: Path | None = Non
             unit.set("approved", "yes")
         source = etree.SubElement(unit, f"{{{ns}}}source")
         source.set(f"{{{xml_ns}}}lang", record.lang)
-        spans = []
+        spans, marks = [], []
         document = styled[translation.document_id]
-        if document is not None and document[0][record.start : record.end] == record.source:
-            spans = segment_inline_spans(document[0], document[1], record.start, record.end)
-        _with_spans(source, record.source, spans, ns)
+        if document is not None and document.text[record.start : record.end] == record.source:
+            spans = segment_inline_spans(document.text, document.styles, record.start, record.end)
+            # An element between two segments with no space between them goes with the first.
+            low = max(record.start, taken.get(translation.document_id, -1) + 1)
+            marks = [(at + low - record.start, kind) for at, kind in segment_marks(document.marks, low, record.end)]
+            taken[translation.document_id] = record.end
+        _with_inline(source, record.source, spans, marks, ns)
         target = etree.SubElement(unit, f"{{{ns}}}target", state=XLIFF_STATE[record.status])
         target.set(f"{{{xml_ns}}}lang", TARGET)
         inline = record.machine.inline if record.machine is not None else ()
         placed = locate(_target(record), list(inline)) if spans and len(inline) == len(spans) else None
-        _with_spans(target, _target(record), placed or [], ns)
+        _with_inline(target, _target(record), placed or [], placed_marks(record.source, _target(record), marks), ns)
         if record.machine is not None and record.machine.text != _target(record):
             alternative = etree.SubElement(unit, f"{{{ns}}}alt-trans", origin=record.machine.model)
             alt_target = etree.SubElement(alternative, f"{{{ns}}}target")
@@ -183,15 +189,43 @@ def _export_xliff(translations: list[TranslationFile], corpus: Path | None = Non
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _with_spans(element, text: str, spans: list[tuple[int, int]], ns: str) -> None:
-    """``text`` into ``element``, each span of it in a ``<g id="1">``, ``<g id="2">`` …"""
+def _with_inline(element, text: str, spans: list[tuple[int, int]], marks: list[tuple[int, str]], ns: str) -> None:
+    """``text`` into ``element``, each span of it in a ``<g id="1">``, ``<g id="2">`` … and
+    each standalone element (``(offset, kind)``) an ``<x/>`` numbered after them."""
     from lxml import etree
 
-    element.text = text[: spans[0][0]] if spans else text
-    for number, (start, end) in enumerate(spans, start=1):
-        group = etree.SubElement(element, f"{{{ns}}}g", id=str(number))
-        group.text = text[start:end]
-        group.tail = text[end : spans[number][0]] if number < len(spans) else text[end:]
+    points = [(at, number, kind) for number, (at, kind) in enumerate(sorted(marks), start=len(spans) + 1)]
+
+    def fill(parent, start: int, end: int, groups: list[tuple[int, int, int]], inside: list[tuple[int, int, str]]) -> None:
+        last = None
+
+        def put(value: str) -> None:
+            if last is None:
+                parent.text = (parent.text or "") + value
+            else:
+                last.tail = (last.tail or "") + value
+
+        cursor = start
+        # A point at a group's edge goes outside it: before its start, after its end.
+        events = [(a, 1, number, b) for number, a, b in groups] + [(at, 0, number, kind) for at, number, kind in inside]
+        for at, is_group, number, extra in sorted(events):
+            put(text[cursor:at])
+            if is_group:
+                last = etree.SubElement(parent, f"{{{ns}}}g", id=str(number))
+                fill(last, at, extra, [], [point for point in points if at < point[0] < extra])
+                cursor = extra
+            else:
+                last = etree.SubElement(parent, f"{{{ns}}}x", id=str(number), ctype=_CTYPE.get(extra, f"x-{extra}"))
+                cursor = at
+        put(text[cursor:end])
+
+    groups = [(number, a, b) for number, (a, b) in enumerate(spans, start=1)]
+    outside = [point for point in points if not any(a < point[0] < b for _, a, b in groups)]
+    element.text = ""
+    fill(element, 0, len(text), groups, outside)
+
+
+_CTYPE = {"image": "image"}  # XLIFF 1.2's own placeholder types; others are "x-<kind>"
 
 
 # Statuses a person confirmed: the only ones a TMX carries unless machine output is asked for.

@@ -14,6 +14,10 @@ LibreTranslate place HTML tags). A span whose English is not found keeps its Eng
 its own place beside the segment's, and the run flags the segment (``markup``). Text
 outside translated segments is never touched, so with nothing translated a rendering
 equals its source.
+
+An inline element without text of its own (an image, a note's reference, a field) is a
+*standalone* piece: empty text, style ``Standalone(kind)``. It is never written to; it marks
+the element's place (``styled_text``'s marks), which XLIFF carries as ``<x/>``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,13 @@ _WORDS = re.compile(r"\S+")
 Piece = tuple[str, Hashable]  # a piece's text and its style
 # A renderer asks, for the blocks it parsed, each block's pieces' new texts (None: unchanged).
 EnglishOf = Callable[[list[list[Piece]]], list[list[str] | None]]
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """The style of an inline element without text: ``kind`` is "image", "footnote" or "field"."""
+
+    kind: str
 
 
 def protected(style: Hashable) -> bool:
@@ -57,19 +68,24 @@ def joined_blocks(blocks: list[list[str]]) -> tuple[str, list[tuple[int, int]]]:
     return join([collapse(pieces) for pieces in blocks])
 
 
-def styled_text(blocks: list[list[Piece]]) -> tuple[str, list[tuple[int, int]], tuple[tuple[int, int, int], ...]]:
-    """The document's text, each block's span in it, and each piece's ``(start, end, style
-    number)`` in it (a number per distinct style; pieces without style are left out)."""
+def styled_text(
+    blocks: list[list[Piece]],
+) -> tuple[str, list[tuple[int, int]], tuple[tuple[int, int, int], ...], tuple[tuple[int, str], ...]]:
+    """The document's text, each block's span in it, each piece's ``(start, end, style
+    number)`` in it (a number per distinct style; pieces without style are left out), and each
+    standalone element's ``(offset, kind)``."""
     text, spans = joined_blocks([[piece for piece, _ in pieces] for pieces in blocks])
     numbers: dict[Hashable, int] = {}
-    styles = []
+    styles, marks = [], []
     for (block_start, _), pieces in zip(spans, blocks):
         if all(style is None for _, style in pieces):
             continue
         for (start, end), (_, style) in zip(piece_spans([piece for piece, _ in pieces]), pieces):
-            if end > start:
+            if isinstance(style, Standalone):
+                marks.append((block_start + start, style.kind))
+            elif end > start:
                 styles.append((block_start + start, block_start + end, numbers.setdefault(style, len(numbers))))
-    return text, spans, tuple(styles)
+    return text, spans, tuple(styles), tuple(marks)
 
 
 @dataclass(frozen=True)
@@ -210,6 +226,36 @@ def locate(english: str, spans: list[str], expected: list[float] | None = None) 
     return found
 
 
+def segment_marks(marks: tuple[tuple[int, str], ...], start: int, end: int) -> list[tuple[int, str]]:
+    """The standalone elements (``styled_text``'s marks) in ``[start, end]``, relative to ``start``."""
+    first = bisect.bisect_left(marks, (start, ""))
+    found = []
+    for at, kind in marks[first:]:
+        if at > end:
+            break
+        found.append((at - start, kind))
+    return found
+
+
+def placed_marks(source: str, english: str, marks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Each standalone element in ``english`` as far through it as it was through ``source``,
+    at the nearest word edge of the same side (before a word where it was before one): the
+    words of a translation do not follow the source's."""
+    if not english:
+        return []
+
+    def before_a_word(text: str, at: int) -> bool:
+        return at < len(text) and not text[at].isspace() and (at == 0 or text[at - 1].isspace())
+
+    edges = [i for i in range(len(english) + 1) if i in (0, len(english)) or english[i - 1].isspace() != english[i].isspace()]
+    placed = []
+    for at, kind in marks:
+        wanted = at / max(1, len(source)) * len(english)
+        alike = [edge for edge in edges if before_a_word(english, edge) == before_a_word(source, at)] or edges
+        placed.append((min(alike, key=lambda edge: abs(edge - wanted)), kind))
+    return placed
+
+
 def _word_edge(text: str, index: int) -> bool:
     return index < 0 or index >= len(text) or not text[index].isalnum()
 
@@ -247,18 +293,19 @@ def _chunks(english: str, parts, found, main, inline: tuple[str, ...] | None, ex
     return chunks
 
 
-def _spread(chunk: str, texts: list[str]) -> list[str]:
+def _spread(chunk: str, texts: list[str], breaks: frozenset[int] = frozenset()) -> list[str]:
     """A group's English over its parts. Parts side by side (a run split by the writer, even
     inside a word) act as one: the text goes into the first. Parts apart (a Markdown line
-    break, a tab between them) each get a share of the words, in proportion to their length,
-    so a paragraph keeps its lines; what separates them stays."""
+    break, a tab between them, an image before the part numbered in ``breaks``) each get a
+    share of the words, in proportion to their length, so a paragraph keeps its lines and
+    an image stays as far through the words as it was; what separates them stays."""
     values = [""] * len(texts)
     units: list[list[int]] = []
     apart = True
     for index, text in enumerate(texts):
         if not text.strip():
             apart = True
-        elif apart:
+        elif apart or index in breaks:
             units.append([index])
             apart = False
         else:
@@ -289,7 +336,13 @@ def _spread(chunk: str, texts: list[str]) -> list[str]:
             if number == len(units) - 1
             else max(cut + 1, min(len(words) - (len(units) - number - 1), round(len(words) * taken / total)))
         )
-        values[unit[0]] = " ".join(words[cut:end])
+        value = " ".join(words[cut:end])
+        # Spaces at a part's edge next to another part stay (an image between words keeps them apart).
+        if number > 0 and texts[unit[0]][:1].isspace():
+            value = " " + value
+        if number < len(units) - 1 and texts[unit[-1]][-1:].isspace():
+            value += " "
+        values[unit[0]] = value
         cut = end
     lead, trail = chunk[: len(chunk) - len(chunk.lstrip())], chunk[len(chunk.rstrip()) :]
     if units[0][0] > 0:
@@ -316,6 +369,14 @@ def _spaces_where_they_were(chunks: list[str], originals: list[str]) -> None:
             chunks[left], chunks[right] = chunks[left] + leading, chunks[right].lstrip()
 
 
+def _image_between(parts, members, styles, left: int, right: int) -> bool:
+    """Whether a standalone element stands between two words (not inside one) from part
+    ``left`` to part ``right``."""
+    if not (parts[left][1][-1:].isspace() or parts[right][1][:1].isspace()):
+        return False
+    return any(isinstance(styles[k], Standalone) for k in range(members[left][0] + 1, members[right][0]))
+
+
 def place(texts: list[str], styles: list[Hashable], changes: list[tuple[int, int, str, tuple[str, ...] | None]]) -> list[str]:
     """The pieces' new texts, given ``changes``: ``(start, end, English, inline spans'
     English or None)`` per translated segment, in the block's collapsed coordinates, in order
@@ -330,7 +391,8 @@ def place(texts: list[str], styles: list[Hashable], changes: list[tuple[int, int
         if end <= start or not layout.words:
             continue
         raw_start, raw_end = layout.raw_index(start), layout.raw_index(end - 1) + 1
-        members = [(k, max(raw_start, a), min(raw_end, b)) for k, (a, b) in enumerate(bounds) if a < raw_end and b > raw_start]
+        # Pieces with text only: a standalone element stays where it is, among the words.
+        members = [(k, max(raw_start, a), min(raw_end, b)) for k, (a, b) in enumerate(bounds) if a < raw_end and b > raw_start and b > a]
         parts = [(styles[k], layout.raw[a:b]) for k, a, b in members]
         found = groups(parts)
         main = main_style(parts, found)
@@ -343,7 +405,11 @@ def place(texts: list[str], styles: list[Hashable], changes: list[tuple[int, int
             if protected(style):  # inline code: its text stays, wherever the English put it
                 chunks[number] = "".join(parts[i][1] for i in indexes)
         for (_, indexes), chunk in zip(found, chunks):
-            for part, value in zip(sorted(indexes), _spread(chunk, [parts[i][1] for i in sorted(indexes)])):
+            ordered = sorted(indexes)
+            breaks = frozenset(
+                number for number in range(1, len(ordered)) if _image_between(parts, members, styles, *ordered[number - 1 : number + 1])
+            )
+            for part, value in zip(ordered, _spread(chunk, [parts[i][1] for i in ordered], breaks)):
                 k, a, b = members[part]
                 edits[k].append((a - bounds[k][0], b - bounds[k][0], value))
     result = []

@@ -18,7 +18,7 @@ from collections.abc import Hashable
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import EnglishOf, Piece, collapse
+from workbench.formats.blocks import EnglishOf, Piece, Standalone, collapse
 from workbench.formats.package import with_parts
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,6 +28,12 @@ _MAIN_TYPE = "/officeDocument"
 # The other parts with the document's text, in the order they are read.
 _MORE_TYPES = ("/header", "/footer", "/footnotes", "/endnotes")
 _DEFAULT_MAIN = "word/document.xml"
+# Inline elements without text of their own, by what they are (blocks.Standalone).
+_STANDALONE = {
+    f"{_W}drawing": "image", f"{_W}pict": "image", f"{_W}object": "image",
+    f"{_W}footnoteReference": "footnote", f"{_W}endnoteReference": "footnote",
+    f"{_W}fldSimple": "field",
+}  # fmt: skip
 
 
 def _xml(data: bytes):
@@ -116,6 +122,10 @@ def _paragraph_blocks(paragraph) -> list[list[tuple[object | None, Piece]]]:
             blocks[-1].append((None, ("\t", None)))
         elif tag in (f"{_W}br", f"{_W}cr") and element.getparent().tag == f"{_W}r":
             blocks.append([])
+        elif tag in _STANDALONE or (tag == f"{_W}fldChar" and element.get(f"{_W}fldCharType") == "begin"):
+            blocks[-1].append((None, ("", Standalone(_STANDALONE.get(tag, "field")))))
+            if tag == f"{_W}fldSimple":
+                stack.append(iter(element))  # its result's text is read as text
         elif tag not in (f"{_W}p", _FALLBACK) and len(element):
             stack.append(iter(element))
     return [block for block in blocks if collapse([text for _, (text, _) in block])]

@@ -6,7 +6,7 @@ import re
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import EnglishOf, Piece, collapse
+from workbench.formats.blocks import EnglishOf, Piece, Standalone, collapse
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption figure footer form "
@@ -68,6 +68,8 @@ def _html_blocks(
         tag = element.tag.lower()
         if tag in _BLOCK_TAGS:
             owner, pieces = element, new(element)
+        if tag == "img":
+            pieces.append((element, _IMAGE))  # its place among the words, for XLIFF's <x/>
         if element.text:
             pieces.append((element, "text"))
         for child in element:
@@ -80,12 +82,20 @@ def _html_blocks(
 
     body = tree.find("body")
     walk(body if body is not None else tree, new(tree), tree)
-    return [(owner, pieces) for owner, pieces in blocks if collapse([getattr(n, a) or "" for n, a in pieces])]
+    return [(owner, pieces) for owner, pieces in blocks if collapse([text for text, _ in _pieces(pieces)])]
+
+
+_IMAGE = "image"  # not a text node: an <img>'s place
 
 
 def _pieces(pieces) -> list[Piece]:
     """A block's text nodes with their style: the element whose text they are."""
-    return [(getattr(node, attribute) or "", node if attribute == "text" else node.getparent()) for node, attribute in pieces]
+    return [
+        ("", Standalone(_IMAGE))
+        if attribute == _IMAGE
+        else (getattr(node, attribute) or "", node if attribute == "text" else node.getparent())
+        for node, attribute in pieces
+    ]
 
 
 def read(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS):
@@ -167,7 +177,8 @@ def render(data: bytes, path: str, english_of: EnglishOf, keep_active_content: b
                 owner.set("dir", "rtl")
             continue
         for (node, attribute), text in zip(pieces, texts):
-            setattr(node, attribute, text)
+            if attribute != _IMAGE:
+                setattr(node, attribute, text)
         owner.set("lang", "en")
         if owner.get("dir") == "rtl" or page_dir == "rtl":
             owner.set("dir", "ltr")

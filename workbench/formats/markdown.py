@@ -15,7 +15,7 @@ import re
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import EnglishOf, Piece, collapse, protected
+from workbench.formats.blocks import EnglishOf, Piece, Standalone, collapse, protected
 
 CODE = "code"  # the style of inline code: never rewritten (formats.blocks.place keeps it)
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -79,6 +79,7 @@ def _blocks(source: str) -> list[list[tuple[tuple[int, int] | None, Piece]]]:
             elif kind == "image":
                 found = _IMAGE.search(source, cursor, region_end)
                 cursor = found.end() if found else cursor
+                block.append((None, ("", Standalone("image"))))
             elif kind in ("html_inline", "code_inline", "text") and child.content:
                 found = (re.compile(re.escape(child.content)) if kind != "text" else _pattern(child.content)).search(
                     source, cursor, region_end

@@ -17,7 +17,7 @@ import zipfile
 
 from workbench.core.errors import InputError
 from workbench.core.limits import DEFAULT_LIMITS, Limits
-from workbench.formats.blocks import EnglishOf, Piece, collapse
+from workbench.formats.blocks import EnglishOf, Piece, Standalone, collapse
 from workbench.formats.package import with_parts
 
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -35,6 +35,8 @@ _NOT_TEXT = (
 )  # fmt: skip
 _NOT_BODY = (f"{_OFFICE}annotation", f"{_TEXT}tracked-changes", f"{_SVG}desc", f"{_SVG}title")
 _PARTS = ("content.xml", "styles.xml")
+# Inside a paragraph, not its text, with a place among its words (blocks.Standalone).
+_STANDALONE = {f"{_DRAW}frame": "image", f"{_TEXT}note": "footnote"}
 
 
 def _package(data: bytes, path: str, max_depth: int) -> dict[str, object]:
@@ -93,6 +95,8 @@ def _walk_blocks(paragraph, path: str, max_depth: int) -> list[list[tuple[tuple[
             continue
         if tag == f"{_TEXT}line-break":
             blocks.append([])
+        elif tag in _STANDALONE:
+            blocks[-1].append((None, ("", Standalone(_STANDALONE[tag]))))
         elif tag in _SPACES:
             blocks[-1].append((None, (" ", None)))
         add(child, "tail", owner)

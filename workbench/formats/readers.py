@@ -76,6 +76,7 @@ class Extracted:
     confidence: float = 1.0
     warnings: tuple[str, ...] = ()
     styles: tuple[tuple[int, int, int], ...] = ()  # (start, end, style number) per piece: blocks.styled_text
+    marks: tuple[tuple[int, str], ...] = ()  # (offset, kind) per image, note reference, field: blocks.styled_text
 
 
 def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
@@ -100,8 +101,8 @@ def extract(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEF
     except Exception as error:  # a parser's own failure on a hostile or broken file
         raise InputError(path, f"cannot be read as {fmt}: {type(error).__name__}: {error}") from None
     warnings = (*warnings, *large)
-    text, spans, styles = styled_text(blocks)
-    return Extracted(text, fmt, encoding, spans, confidence, warnings, styles)
+    text, spans, styles, marks = styled_text(blocks)
+    return Extracted(text, fmt, encoding, spans, confidence, warnings, styles, marks)
 
 
 def read_pieces(data: bytes, path: str, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[list[Piece]]:

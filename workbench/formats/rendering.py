@@ -48,24 +48,24 @@ def _write_format_renderings(
 def source_text(translation: TranslationFile, corpus: Path | None = None) -> tuple[str | None, str]:
     """The document's source text, decoded (or extracted) as when it was translated, or
     ``(None, why not)``; where it is looked for: ``_source_file``."""
+    extracted, problem = source_extracted(translation, corpus)
+    return (None, problem) if extracted is None else (extracted.text, "")
+
+
+def source_extracted(translation: TranslationFile, corpus: Path | None = None) -> tuple[formats.Extracted | None, str]:
+    """The document as read again from its source file: its text and, beyond plain text,
+    the styles of its pieces and its standalone elements (``blocks.styled_text``: where its
+    links, bold phrases and images are); or ``(None, why not)``."""
     found, data, problem = _source_file(translation, corpus)
-    return (None, problem) if data is None else _decoded(translation, found, data)
+    return (None, problem) if data is None else _extracted(translation, found, data)
 
 
-def source_styles(translation: TranslationFile, corpus: Path | None = None) -> tuple[str, tuple[tuple[int, int, int], ...]] | None:
-    """The document's text and the styles of its pieces (``blocks.styled_text``: where its
-    links and bold phrases are), read again from its source file; None for plain text or a
-    source that is missing, changed or unreadable."""
+def source_styles(translation: TranslationFile, corpus: Path | None = None) -> formats.Extracted | None:
+    """``source_extracted`` for a document with formatting; None for plain text or a source
+    that is missing, changed or unreadable."""
     if translation.format == "text":
         return None
-    found, data, _ = _source_file(translation, corpus)
-    if data is None:
-        return None
-    try:
-        extracted = formats.extract(data, str(found), translation.format)
-    except InputError:
-        return None
-    return extracted.text, extracted.styles
+    return source_extracted(translation, corpus)[0]
 
 
 def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tuple[Path | None, bytes | None, str]:
@@ -89,14 +89,14 @@ def _source_file(translation: TranslationFile, corpus: Path | None = None) -> tu
     return None, None, f"the source file {translation.path} is missing"
 
 
-def _decoded(translation: TranslationFile, source: Path, data: bytes) -> tuple[str | None, str]:
+def _extracted(translation: TranslationFile, source: Path, data: bytes) -> tuple[formats.Extracted | None, str]:
     if translation.format != "text":
         try:
-            return formats.extract(data, str(source), translation.format).text, ""
+            return formats.extract(data, str(source), translation.format), ""
         except InputError as error:
             return None, str(error)
     try:
-        return decode_as(data, translation.encoding), ""
+        return formats.Extracted(decode_as(data, translation.encoding), "text", translation.encoding), ""
     except LookupError as error:
         return None, f"the source file {source} cannot be decoded as {translation.encoding}: {error}"
 
@@ -200,7 +200,8 @@ def _render(out_dir: Path, doc_id: str, current: TranslationFile, text: str | No
     if text is None or current.format != "text":
         found, data, _ = _source_file(current, corpus)
     if text is None and data is not None:
-        text, _ = _decoded(current, found, data)
+        extracted, _ = _extracted(current, found, data)
+        text = extracted.text if extracted is not None else None
     if text is None:
         return
     english = render_english(text, current.segments)
@@ -211,4 +212,4 @@ def _render(out_dir: Path, doc_id: str, current: TranslationFile, text: str | No
         _write_format_renderings(out_dir, doc_id, current, text, found, data, keep_active_content)
 
 
-__all__ = ["edit_rendered", "render_english", "rendering", "source_text"]
+__all__ = ["edit_rendered", "render_english", "rendering", "source_extracted", "source_text"]
