@@ -237,3 +237,28 @@ def test_a_document_filtered_by_text_shows_only_matching_segments(workspace):
     assert shown == [f"correction-news-{records[1].id}"]
     at.text_input(key="seg-text").input("no such words anywhere").run()
     assert any("No segment matches the filters" in info.value for info in at.info)
+
+
+def test_links_bold_and_images_show_as_chips_and_the_text_stays_escaped(workspace):
+    corpus = workspace.parent / "corpus"
+    (corpus / "page.html").write_text(
+        f'<html><body><p>{to_toyish("the workers")} <img src="m.png"> <b>{to_toyish("want")}</b> '
+        f'<a href="https://example.org">{to_toyish("bread")}</a> &lt;i&gt;</p></body></html>',
+        encoding="utf-8",
+    )
+    translate_corpus([corpus / "page.html"], Settings(translations=workspace), force_lang="xx")
+    at = open_app("page.html")
+    source, english, kept = [element.proto.body for element in at.get("html")]
+    chip = '<span class="wb-chip" title="formatting {0}"><sup>{0}</sup>{1}</span>'
+    image = '<span class="wb-chip wb-standalone" title="image 3"><sup>3</sup>image</span>'
+    # The source: numbered as XLIFF numbers <g> and <x/>; its own "<i>" is text, escaped.
+    assert source == (
+        f'<div class="wb-chips" dir="ltr">{to_toyish("the workers")} {image}{chip.format(1, to_toyish("want"))} '
+        f"{chip.format(2, to_toyish('bread'))} &lt;i&gt;</div>"
+    )
+    assert chip.format(1, "want") in english and chip.format(2, "bread") in english and image in english
+    assert kept.count("wb-kept") == 2
+    record = next(r for r in load(workspace / "page.html.json").segments if r.machine is not None)
+    at.text_area(key=f"correction-page.html-{record.id}").input("the workers need bread").run()
+    kept = at.get("html")[-1].proto.body
+    assert 'title="formatting 1: missing"' in kept and 'title="formatting 2: kept"' in kept

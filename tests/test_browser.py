@@ -67,6 +67,10 @@ def served_workspace(tmp_path, toy_model, beacon):
     (corpus / "page.txt").write_text(
         to_toyish("the children want peace") + f" ![]({beacon[0]}/s.png) <img src={beacon[0]}/i.png>\n", encoding="utf-8"
     )
+    (corpus / "poster.html").write_text(
+        f'<p>{to_toyish("our children")} <img src="{beacon[0]}/c.png"> <b>{to_toyish("need")}</b> {to_toyish("a new school")}</p>',
+        encoding="utf-8",
+    )
     translations = tmp_path / "translations"
     translate_corpus([corpus], Settings(translations=translations), force_lang="xx")
     port = free_port()
@@ -219,6 +223,29 @@ def test_document_markup_fetches_nothing_and_a_draft_survives_a_switch_and_a_rel
     values = [a.get_attribute("value") for a in browser.find_elements(By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')]
     assert "A draft typed in Chromium" in values
     assert load(translations / "news.json").segments[0].correction == ""  # a draft is not a correction
+
+
+def test_formatting_shows_as_chips_and_the_pages_image_is_not_fetched(served_workspace, browser, beacon, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, _ = served_workspace
+    wait = WebDriverWait(browser, 60)
+    browser.get(url)
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
+    open_document(browser, "poster")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".wb-chip")))
+    chips = [chip.text for chip in browser.find_elements(By.CSS_SELECTOR, ".wb-chip")]
+    # Source: the image, then the bold word; English: the same; under the box: the bold word, kept.
+    assert chips == ["2image", "1" + to_toyish("need"), "2image", "1need", "1need"]
+    bold = browser.find_elements(By.CSS_SELECTOR, ".wb-chip:not(.wb-standalone)")[0]
+    assert bold.value_of_css_property("border-top-style") == "solid"  # drawn as a chip, the page's CSS applied
+    time.sleep(1.0)
+    assert beacon[1] == [] and not browser.find_elements(By.CSS_SELECTOR, f'img[src^="{beacon[0]}"]')
+    artifacts = Path(os.environ.get("WORKBENCH_ARTIFACTS", tmp_path))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(artifacts / "review-chips.png"))
 
 
 def type_into_focus(browser, text: str) -> None:

@@ -263,3 +263,16 @@ def test_concordance_and_word_diff():
     assert [e.source for e in memory.concordance("strike", field="target", lang="ar")] == ["إضراب عام"]
     assert word_diff("Grev bugün sürüyor", "Grev yarın da sürüyor") == [("=", "Grev"), ("-", "bugün"), ("+", "yarın da"), ("=", "sürüyor")]
     assert shown_diff("Grev bugün sürüyor", "Grev yarın sürüyor") == "Grev [-bugün-] {+yarın+} sürüyor"
+
+
+def test_chips_number_spans_then_images_and_escape_every_piece_of_text():
+    from workbench.review.chips import marked
+
+    text = "<b>x</b> link & pic"
+    html = marked(text, [(9, 13)], [(9, "image"), (19, "footnote")])
+    assert html == (
+        "&lt;b&gt;x&lt;/b&gt; "
+        '<span class="wb-chip wb-standalone" title="image 2"><sup>2</sup>image</span>'  # before the span starting there
+        '<span class="wb-chip" title="formatting 1"><sup>1</sup>link</span> &amp; pic'
+        '<span class="wb-chip wb-standalone" title="note 3"><sup>3</sup>note</span>'
+    )

@@ -1,6 +1,7 @@
 """The review app (Streamlit). Thin: every decision is made in workbench.review.workspace.
 
-Run it with ``workbench review``. Document text is shown as inert text: never as HTML.
+Run it with ``workbench review``. Document text is shown as inert text, never as HTML: where
+chips show its formatting (``review.chips``), every piece of the text is escaped.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
-from workbench.review import qa
+from workbench.review import chips, qa
 from workbench.review.overview import SegmentFilter, is_flagged, is_low_confidence, needs_review, project_progress
 from workbench.review.workspace import ConflictError, OpenDocument, Workspace
 from workbench.store.files import SOURCE, SegmentRecord, StoreError
@@ -39,6 +40,12 @@ STYLE = """
 [class*="st-key-rtl-"] { align-items: flex-end; }
 [class*="st-key-rtl-"] [data-testid="stText"] { direction: rtl; text-align: right; unicode-bidi: plaintext; }
 [class*="st-key-en-"] { opacity: 0.75; }
+.wb-chips { white-space: pre-wrap; line-height: 1.9; }
+[class*="st-key-rtl-"] .wb-chips { text-align: right; unicode-bidi: plaintext; }
+.wb-chip { border: 1px solid #7b8cde; background: #eef1ff; border-radius: 0.6em; padding: 0.05em 0.35em; }
+.wb-chip sup { color: #4a5bb0; font-size: 0.7em; margin-right: 0.2em; user-select: none; }
+.wb-standalone { background: #f3f3f3; border-color: #aaa; font-size: 0.85em; margin: 0 0.15em; user-select: none; }
+.wb-missing { border-color: #d9534f; background: #fdecea; text-decoration: line-through; }
 </style>
 """
 
@@ -398,16 +405,20 @@ def saved(key: str, text: str, record: SegmentRecord) -> None:
     st.session_state[f"{key}-base"] = record.revision
 
 
-def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
+def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord, document: OpenDocument) -> None:
     direction = "rtl" if languages.is_rtl(record.lang) else "ltr"
     key, base = editor(doc_id, record)
+    spans, marks = document.inline(record)
     with st.container(border=True, key=f"segment-{record.id}"):
         source_column, target_column = st.columns(2)
         with source_column:
             st.badge(f"{record.lang} · {languages.name_of(record.lang)}", color="blue")
             st.caption(f"{record.kind} · {record.start}–{record.end} · {LABELS.get(record.status, record.status)}")
             with st.container(key=f"{direction}-source-{record.id}"):  # right-to-left scripts read right to left
-                st.text(record.source)
+                if spans or marks:  # its links, bold phrases and images as chips (text escaped)
+                    st.html(f'<div class="wb-chips" dir="{direction}">{chips.source_chips(record.source, spans, marks)}</div>')
+                else:
+                    st.text(record.source)
             terms = glossary_of(ws).find(record.source, record.lang)
             if terms:
                 st.caption(plain("Glossary: " + " · ".join(f"{m.term.term} → {m.term.english}" for m in terms)))
@@ -415,9 +426,11 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
             if record.machine is not None:
                 flags = f" · ⚑ {', '.join(record.machine.flags)}" if record.machine.flags else ""
                 st.caption(plain(f"machine ({record.machine.model}) · confidence {record.machine.confidence:.2f}{flags}"))
-                st.text(record.machine.text)
-                if record.machine.inline:  # a link, bold or code in the source: its words in the English
-                    st.caption(plain("formatting goes on: " + " · ".join(f"“{span}”" for span in record.machine.inline)))
+                if spans or marks:
+                    english = chips.english_chips(record.source, record.machine.text, record.machine.inline, spans, marks)
+                    st.html(f'<div class="wb-chips">{english}</div>')
+                else:
+                    st.text(record.machine.text)
             elif record.note and not record.correction and not record.note.startswith("no model for "):
                 st.warning(plain(record.note))  # a missing model is said once, above the segments
             elif not record.correction:
@@ -427,6 +440,8 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord) -> None:
                 st.info("Changed elsewhere since you started editing. Save to see the conflict, or load the latest version.")
                 st.button("Load the latest version", key=f"reset-{record.id}", on_click=drop_draft, args=(ws, doc_id, record.id, key))
             text = st.text_area("Correction", key=key, height=90, on_change=keep_draft, args=(doc_id, record.id, key))
+            if record.machine is not None and record.machine.inline:  # the formatting goes on these words: kept or missing
+                st.html(f'<div class="wb-chips">{chips.kept_chips(text or record.machine.text, record.machine.inline)}</div>')
             if record.draft and text == record.draft:
                 st.caption("✎ unsaved draft (kept on disk): Save to make it the correction, or Revert")
                 st.button(
@@ -597,7 +612,7 @@ def document_view(ws: Workspace, doc_id: str) -> None:
             if record.status == SOURCE:
                 english_segment(ws, doc_id, record)
             else:
-                foreign_segment(ws, doc_id, record)
+                foreign_segment(ws, doc_id, record, document)
         flagged = sum(is_flagged(r) for r in foreign)
         low = sum(is_low_confidence(r) for r in foreign)
         if flagged or low:

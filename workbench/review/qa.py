@@ -50,6 +50,12 @@ def _trimmed(urls: list[str]) -> Counter:
     return Counter(url.rstrip(".,;:!?)]") for url in urls)
 
 
+def formatting_kept(span: str, target: str) -> bool:
+    """Whether an inline span's English (``machine.inline``) is still in ``target``: the words
+    ``formats.blocks`` puts the span's formatting on (a blank span has none to lose)."""
+    return not span.strip() or span.strip().casefold() in target.casefold()
+
+
 def check(record: SegmentRecord, glossary: Glossary | None = None) -> list[Issue]:
     """The issues of one segment's translation (none for English segments or empty ones)."""
     target = shown_text(record)
@@ -81,7 +87,7 @@ def check(record: SegmentRecord, glossary: Glossary | None = None) -> list[Issue
     if "  " in target.strip():
         issues.append(Issue("double-space", WARNING, "two spaces in a row"))
     inline = record.machine.inline if record.machine is not None else ()
-    lost = [span for span in inline if span.strip() and span.strip().casefold() not in target.casefold()]
+    lost = [span for span in inline if not formatting_kept(span, target)]
     if lost:
         # formats.blocks places a link's or a bold phrase's formatting on these words.
         words = ", ".join(f"“{span.strip()}”" for span in lost)

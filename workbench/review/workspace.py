@@ -17,7 +17,8 @@ from pathlib import Path
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
-from workbench.formats.rendering import edit_rendered, render_english, source_text
+from workbench.formats.blocks import segment_inline_spans, segment_marks
+from workbench.formats.rendering import edit_rendered, render_english, source_extracted, source_text
 from workbench.review.overview import DocumentSummary, SearchHit, search, summaries
 from workbench.store.files import (
     SOURCE,
@@ -56,6 +57,15 @@ class OpenDocument:
     translation: TranslationFile
     text: str | None  # the source text, None when the source file is missing or changed
     text_problem: str = ""
+    styles: tuple[tuple[int, int, int], ...] = ()  # its pieces' styles (formats.blocks.styled_text)
+    marks: tuple[tuple[int, str], ...] = ()  # its images, note references and fields
+
+    def inline(self, record: SegmentRecord) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
+        """Where a segment's inline spans (a link, a bold phrase) and standalone elements (an
+        image) lie in its source, relative to its start; none when the source is not at hand."""
+        if self.text is None or self.text[record.start : record.end] != record.source:
+            return [], []
+        return segment_inline_spans(self.text, self.styles, record.start, record.end), segment_marks(self.marks, record.start, record.end)
 
     def rendering(self) -> str:
         if self.text is None:
@@ -82,8 +92,10 @@ class Workspace(TranslationsFolder):
     def open(self, doc_id: str) -> OpenDocument:
         """Load a document. Raises ReviewError (unknown id) or StoreError (broken file)."""
         translation = load_for_reading(self.path_of(doc_id))
-        text, problem = self._source_text(translation)
-        return OpenDocument(translation, text, problem)
+        extracted, problem = source_extracted(translation, self.corpus)
+        if extracted is None:
+            return OpenDocument(translation, None, problem)
+        return OpenDocument(translation, extracted.text, "", extracted.styles, extracted.marks)
 
     def _source_text(self, translation: TranslationFile) -> tuple[str | None, str]:
         return source_text(translation, self.corpus)
