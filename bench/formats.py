@@ -2,7 +2,8 @@
 .docx, .odt, .md and .srt files (and, as "inline", Markdown with a bold word and a link on
 every line: what keeping inline formatting costs, its spans being translated apart too), translated by `workbench translate --lang de` (a new process each,
 start-up included) with the Transformer-base-shaped model and a pinned output length (see
-bench/translate.py), all in one run.
+bench/translate.py; as in a real run, an output stops at three times its source's length,
+which is what shortens the spans' decoding), all in one run.
 
     python bench/formats.py [--documents 40] [--sentences 8]
 

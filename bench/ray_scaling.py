@@ -44,7 +44,7 @@ def main() -> None:
 
     install_file(build_base_package("de"))
     sentences = [s for p in translate_bench.long_paragraphs() for s in p][: args.sentences]
-    options = DecodingOptions(beam=4, max_decoding_length=args.max_length)
+    options = DecodingOptions(beam=4, max_decoding_length=args.max_length, length_factor=0)  # every sentence decodes max_length
     print(f"{len(sentences)} distinct sentences, beam 4, {args.max_length} tokens per output")
 
     def rate(layer) -> float:

@@ -5,7 +5,8 @@ reading, writing included), on two corpora.
 All systems run the same Transformer-base-shaped int8 model (6+6 layers, width 512, FFN 2048,
 8 heads, ~32k shared vocabulary, random weights built by builders/random_model.py) with the
 same beam and the same pinned decoding length: ``</s>`` is never chosen, so every sentence
-decodes exactly ``--max-length`` tokens and every system does the same work. Sentences are
+decodes exactly ``--max-length`` tokens and every system does the same work (the workbench's
+own stop at three times a source's length, ``length_factor``, is turned off here). Sentences are
 de-duplicated first, so no system gains from repeats.
 
 - short: 600 everyday sentences (Tatoeba, bench/data/dev2_single.jsonl, ~8 words);
@@ -128,7 +129,7 @@ class Bench:
         from workbench.translate.engine import DecodingOptions, Engine
 
         engine = Engine(threads=2)
-        options = DecodingOptions(beam=self.args.beam, max_decoding_length=self.args.max_length)
+        options = DecodingOptions(beam=self.args.beam, max_decoding_length=self.args.max_length, length_factor=0)
         engine.translate(self.model, sentences[:4], options)  # load + warm-up
         return len(sentences) / timed(lambda: engine.translate(self.model, sentences, options))
 
@@ -143,7 +144,7 @@ class Bench:
             (corpus / f"{number:05d}.txt").write_text("\n".join(paragraph) + "\n", encoding="utf-8")
         command = [
             sys.executable, "-m", "workbench.cli", "translate", str(corpus), "--out", str(work / "out"), "--lang", "de",
-            "--beam", str(self.args.beam), "--max-length", str(self.args.max_length), "--device", "cpu",
+            "--beam", str(self.args.beam), "--max-length", str(self.args.max_length), "--length-factor", "0", "--device", "cpu",
         ]  # fmt: skip
         started = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

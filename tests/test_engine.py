@@ -69,3 +69,11 @@ def test_quality_flags(source, output, tokens, expected):
 
 def test_truncated_output_is_flagged():
     assert "truncated" in quality_flags("zo", "x " * 10, ["▁x", "▁y"] * 5, 10)
+
+
+def test_a_batch_decodes_at_most_three_times_its_longest_source_plus_five_tokens():
+    from workbench.translate.engine import decoding_limit
+
+    assert decoding_limit([["▁a"] * 4, ["▁b"] * 10], DecodingOptions()) == 3 * 10 + 5
+    assert decoding_limit([["▁a"] * 100], DecodingOptions()) == 256  # max_decoding_length still bounds it
+    assert decoding_limit([["▁a"] * 4], DecodingOptions(length_factor=0)) == 256  # off

@@ -53,7 +53,7 @@ def test_xliff_states_notes_and_alternatives(workspace):
     assert states == ["needs-review-translation", "translated", "signed-off", "final", "needs-translation"]
     first = next(root.iter(f"{XLIFF}trans-unit"))
     note = first.find(f"{XLIFF}note").text
-    assert "machine: argos:xx-en@1.0 (engine); beam=4, length_penalty=0.2, max_decoding_length=256" in note
+    assert "machine: argos:xx-en@1.0 (engine); beam=4, length_factor=3, length_penalty=0.2, max_decoding_length=256" in note
     assert "workbench-revision: 0" in note
     second = list(root.iter(f"{XLIFF}trans-unit"))[1]
     assert second.find(f"{XLIFF}target").text == "Solidarity with all comrades!"

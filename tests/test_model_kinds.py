@@ -19,6 +19,7 @@ from tests.conftest import ROOT, TOY_PACKAGE, isolated_argos_env
 from workbench.core.document import Segment
 from workbench.core.settings import Settings
 from workbench.store.files import load
+from workbench.translate.engine import DecodingOptions, decoding_limit
 from workbench.translate.models import InstalledModel, ModelError, install, list_installed, route_for
 from workbench.translate.run import translate_corpus
 
@@ -126,11 +127,15 @@ def test_argos_package_with_bpe_model_translates_through_argos_tokenizer(tmp_pat
     run(corpus, tmp_path / "out", models_dir, {sentence: "xb"})
     (record,) = load(tmp_path / "out" / "xb.json").segments
     tokenizer = BPETokenizer(model.path / "bpe.model", "xb", "en")
+    tokens = tokenizer.encode(sentence)
     by_hand = ctranslate2.Translator(str(model.path / "model")).translate_batch(
-        [tokenizer.encode(sentence)], beam_size=4, length_penalty=0.2, replace_unknowns=True, max_decoding_length=256
+        [tokens], beam_size=4, length_penalty=0.2, replace_unknowns=True, max_decoding_length=decoding_limit([tokens], DecodingOptions())
     )[0]
     assert record.machine.model == "argos:xb-en@1.0"
     assert record.machine.text == tokenizer.decode(by_hand.hypotheses[0])
+    # Random weights loop: the decoder stops at three times the source's length (plus five
+    # tokens), not at max_decoding_length's 256, and says so.
+    assert len(by_hand.hypotheses[0]) == 3 * len(tokens) + 5 < 256 and "truncated" in record.machine.flags
 
 
 def fake(kind: str, name: str, langs: tuple[str, ...], version: str = "1.0") -> InstalledModel:

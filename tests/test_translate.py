@@ -47,7 +47,7 @@ def test_toy_document_is_translated_with_layout_kept(tmp_path, toy_corpus, toy_m
     first = translation.segments[0]
     assert (first.lang, first.status, first.correction, first.history) == ("xx", "machine", "", ())
     assert first.machine.model == toy_model.model_id == "argos:xx-en@1.0"
-    assert first.machine.options == {"beam": 4, "length_penalty": 0.2, "max_decoding_length": 256}
+    assert first.machine.options == {"beam": 4, "length_penalty": 0.2, "max_decoding_length": 256, "length_factor": 3}
     assert first.machine.flags == ()
     text = TOY_DOC
     assert all(text[r.start : r.end] == r.source for r in translation.segments)

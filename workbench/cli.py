@@ -276,6 +276,7 @@ def translate(
     beam: Annotated[Optional[int], typer.Option("--beam", min=1, max=16, help=_SETTING["beam"].help)] = None,
     greedy: Annotated[bool, typer.Option("--greedy", help="Greedy decoding: a fast draft (same as --beam 1).")] = False,
     max_length: Annotated[Optional[int], typer.Option("--max-length", min=1, help=_SETTING["max_length"].help)] = None,
+    length_factor: Annotated[Optional[int], typer.Option("--length-factor", min=0, help=_SETTING["length_factor"].help)] = None,
     threads: ThreadsOption = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="The documents are in this language: skip detection.")] = None,
     window: Annotated[Optional[int], typer.Option("--window", min=1, help=_SETTING["window"].help)] = None,
@@ -304,7 +305,7 @@ def translate(
     settings = _settings(
         translations=out or out_alias, beam=1 if greedy else beam, threads=threads, window=window, device=device,
         models=",".join(model) if model else None, models_dir=models_dir, corpus=corpus, languages=languages_option, detector=detector,
-        follow_links=follow_links, keep_active_content=keep_active_content, max_length=max_length, executor=executor,
+        follow_links=follow_links, keep_active_content=keep_active_content, max_length=max_length, length_factor=length_factor, executor=executor,
         ray_address=ray_address, workers=workers, index=index,
     )  # fmt: skip
     forced = languages.normalize(lang) if lang else None

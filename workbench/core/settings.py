@@ -40,6 +40,13 @@ def _positive_int(value) -> int:
     return number
 
 
+def _non_negative_int(value) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
 def _optional_positive_int(value) -> int | None:
     return None if value in (None, "", 0, "0") else _positive_int(value)
 
@@ -149,6 +156,12 @@ DECLARED: tuple[Declared, ...] = (
     ),
     Declared("beam", _positive_int, 4, "Beam size (Argos's default is 4; 1 is greedy)."),
     Declared("max_length", _positive_int, 256, "Longest translation of one sentence, in tokens (Argos's default is 256)."),
+    Declared(
+        "length_factor",
+        _non_negative_int,
+        3,
+        "A translation stops at this many times its source's tokens, plus 5 (Marian's default is 3; longer is a loop); 0: max_length only.",
+    ),
     Declared("window", _positive_int, 2048, "Sentences translated together; documents are written as each window is done."),
     Declared("models", _overrides, {}, "Model per language, overriding the route: LANG=NAME,… (NAME from `workbench models list`)."),
     Declared(
@@ -198,6 +211,7 @@ class Settings:
     languages: tuple[str, ...] = field(default_factory=_default_languages)
     beam: int = 4
     max_length: int = 256
+    length_factor: int = 3
     window: int = 2048
     models: dict[str, str] = field(default_factory=dict)
     executor: str = "local"

@@ -155,6 +155,7 @@ class RayEngineTranslator(EngineTranslator):
             "beam": self.options.beam,
             "length_penalty": self.options.length_penalty,
             "max_decoding_length": self.options.max_decoding_length,
+            "length_factor": self.options.length_factor,
             "batch_size": self.options.batch_size,
         }
         queue = list(range(len(chunks)))

@@ -30,16 +30,37 @@ class DecodingOptions:
     beam: int = 4
     length_penalty: float = 0.2
     max_decoding_length: int = 256
+    # A translation stops at this many times its source's tokens, plus ``LENGTH_SLACK`` (0: off).
+    length_factor: int = 3
     # Sentences per batch, sorted by length (Argos uses 32 *tokens*, about one sentence;
     # measured fastest here: bench/translate.py).
     batch_size: int = 32
 
     def as_dict(self) -> dict:
         """The options that change outputs: part of provenance and of cache keys."""
-        return {"beam": self.beam, "length_penalty": self.length_penalty, "max_decoding_length": self.max_decoding_length}
+        return {
+            "beam": self.beam,
+            "length_penalty": self.length_penalty,
+            "max_decoding_length": self.max_decoding_length,
+            "length_factor": self.length_factor,
+        }
 
 
 GREEDY = DecodingOptions(beam=1)
+# A translation at most ``length_factor`` times as long as its source, plus a few tokens (in
+# tokens; Marian's --max-length-factor is 3 too): longer is a decoder looping, not a
+# translation. It bounds a loop's cost, and lets a batch of short inputs (a link's text, a
+# bold word: inline spans) stop early instead of running to ``max_decoding_length``.
+LENGTH_SLACK = 5
+
+
+def decoding_limit(batch: list[list[str]], options: DecodingOptions) -> int:
+    """The decoding length of a batch: ``length_factor`` times its longest input plus
+    ``LENGTH_SLACK`` tokens, at most ``options.max_decoding_length``."""
+    if not options.length_factor:
+        return options.max_decoding_length
+    longest = max((len(tokens) for tokens in batch), default=0)
+    return min(options.max_decoding_length, options.length_factor * longest + LENGTH_SLACK)
 
 
 @dataclass(frozen=True)
@@ -205,7 +226,7 @@ class Engine:
             submitted.append((chunk, tokenized, self._submit(loaded, tokenized, options, self._input_limits.get(model.path))))
         for chunk, tokenized, futures in submitted:
             try:
-                results = [future.result() for future in futures]
+                results = [(future.result(), decoded) for future, decoded in futures]
                 limit = self._input_limits.get(model.path)
             except RuntimeError as error:
                 # A sentence longer than the model's position encodings: truncate it to the model's
@@ -214,32 +235,41 @@ class Engine:
                 if match is None:
                     raise
                 limit = self._input_limits[model.path] = int(match.group(1))
-                results = [future.result() for future in self._submit(loaded, tokenized, options, limit)]
+                results = [(future.result(), decoded) for future, decoded in self._submit(loaded, tokenized, options, limit)]
             yield {
-                sentence: self._result(loaded, sentence, result, options, truncated=limit is not None and len(tokens) > limit)
-                for sentence, tokens, result in zip(chunk, tokenized, results)
+                sentence: self._result(loaded, sentence, result, options, decoded, truncated=limit is not None and len(tokens) > limit)
+                for sentence, tokens, (result, decoded) in zip(chunk, tokenized, results)
             }
 
     @staticmethod
     def _submit(loaded: LoadedModel, tokenized: list[list[str]], options: DecodingOptions, input_limit: int | None = None):
-        prefix = [[loaded.target_prefix]] * len(tokenized) if loaded.target_prefix else None
-        return loaded.translator.translate_batch(
-            tokenized,
-            max_input_length=input_limit or 1024,
-            target_prefix=prefix,
-            replace_unknowns=True,
-            max_batch_size=options.batch_size,
-            batch_type="examples",
-            beam_size=options.beam,
-            num_hypotheses=1,
-            length_penalty=options.length_penalty,
-            max_decoding_length=options.max_decoding_length,
-            return_scores=True,
-            asynchronous=True,
-        )
+        """One asynchronous call per batch, each with its own decoding limit
+        (``decoding_limit``): ``[(future, limit)]`` in the order of ``tokenized``."""
+        submitted = []
+        for offset in range(0, len(tokenized), options.batch_size):
+            batch = tokenized[offset : offset + options.batch_size]
+            limit = decoding_limit(batch, options)
+            futures = loaded.translator.translate_batch(
+                batch,
+                max_input_length=input_limit or 1024,
+                target_prefix=[[loaded.target_prefix]] * len(batch) if loaded.target_prefix else None,
+                replace_unknowns=True,
+                max_batch_size=options.batch_size,
+                batch_type="examples",
+                beam_size=options.beam,
+                num_hypotheses=1,
+                length_penalty=options.length_penalty,
+                max_decoding_length=limit,
+                return_scores=True,
+                asynchronous=True,
+            )
+            submitted.extend((future, limit) for future in futures)
+        return submitted
 
     @staticmethod
-    def _result(loaded: LoadedModel, sentence: str, result, options: DecodingOptions, truncated: bool = False) -> SentenceTranslation:
+    def _result(
+        loaded: LoadedModel, sentence: str, result, options: DecodingOptions, limit: int, truncated: bool = False
+    ) -> SentenceTranslation:
         output_tokens = result.hypotheses[0]
         text = loaded.decode(output_tokens)
         if loaded.target_prefix and output_tokens and output_tokens[0] == loaded.target_prefix:
@@ -248,7 +278,7 @@ class Engine:
         length = max(1, len(output_tokens) + 1)  # + </s>
         log_prob = score * length**options.length_penalty
         confidence = math.exp(log_prob / length)
-        flags = quality_flags(sentence, text, output_tokens, options.max_decoding_length)
+        flags = quality_flags(sentence, text, output_tokens, limit)
         if truncated:
             flags = (*flags, "input-truncated")
         return SentenceTranslation(sentence, text, round(score, 6), round(confidence, 6), flags)

@@ -71,7 +71,7 @@ READ_AHEAD = 256
 
 
 def decoding_options(settings: Settings) -> DecodingOptions:
-    return DecodingOptions(beam=settings.beam, max_decoding_length=settings.max_length)
+    return DecodingOptions(beam=settings.beam, max_decoding_length=settings.max_length, length_factor=settings.length_factor)
 
 
 @dataclass(frozen=True)
