@@ -13,6 +13,10 @@ Each is split as one document (``Segmenter.segment``) and as documents of about 
 (``segment_many``, what ``workbench detect`` and ``translate`` do with a folder), with one
 process and with one per core. The baseline is fastText's ``lid.176.ftz`` over the same
 lines, one ``predict`` per line, in this run. Prints MB/s and the ratio to the baseline.
+
+First, start-up: ``workbench detect`` on a one-line file in a new process (best of five,
+and its peak memory), for a line py3langid is sure of and for a short one it is not (which
+loads heliport too). Targets: under 0.5 s and 400 MB.
 """
 
 from __future__ import annotations
@@ -90,12 +94,37 @@ def timed(workers: int, texts: list[str]) -> float:
         segmenter.close()
 
 
+def one_line_detect(line: str) -> tuple[float, float]:
+    """Best wall time of five ``workbench detect`` runs on a file of ``line``, and the
+    largest peak memory (MB) of them."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "line.txt"
+        path.write_text(line + "\n", encoding="utf-8")
+        command = [sys.executable, "-m", "workbench.cli", "detect", str(path)]
+        times, peaks = [], []
+        for _ in range(5):
+            started = time.perf_counter()
+            # A child of its own, so that getrusage's children maximum is this run's alone.
+            code = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); " \
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"  # fmt: skip
+            done = subprocess.run([sys.executable, "-c", code, *command], cwd=ROOT, capture_output=True, text=True, check=True)
+            times.append(time.perf_counter() - started)
+            peaks.append(int(done.stdout.strip()) / 1024)
+    return min(times), max(peaks)
+
+
 def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a smoke run on a small sample (CI runs it; its figures mean nothing)")
     args = parser.parse_args()
+    for label, line in [("sure line", "The workers of the port want bread and peace."), ("unsure line", "Ez baş im.")]:
+        seconds, megabytes = one_line_detect(line)
+        print(f"one-line `workbench detect`, {label}: {seconds:.2f} s, {megabytes:.0f} MB peak (targets: 0.5 s, 400 MB)", flush=True)
     cores = os.cpu_count() or 1
     print(f"{cores} cores; MB/s of UTF-8 text (higher is better); ratio = time / fastText's time per line on the same text")
     print(f"{'text':24} {'MB':>5} {'fastText/line':>14} {'as':>10} {'processes':>9} {'MB/s':>6} {'ratio':>6}")

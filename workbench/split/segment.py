@@ -312,7 +312,7 @@ class Segmenter:
         return (
             segment.lang != "und"
             and self._may_be_outside(segment)
-            and _letters(text[segment.start : segment.end]) >= self.config.outside_letters
+            and _has_letters_at_least(text[segment.start : segment.end], self.config.outside_letters)
         )
 
     def _outside_languages(self, text: str, per_line: list[list[Segment]]) -> list[list[Segment]]:
@@ -326,7 +326,7 @@ class Segmenter:
             for i, line in enumerate(per_line)
             if len(line) > 1
             and all(self._may_be_outside(segment) for segment in line)
-            and _letters(text[line[0].start : line[-1].end]) >= self.config.outside_letters
+            and _has_letters_at_least(text[line[0].start : line[-1].end], self.config.outside_letters)
         ]
         bounds = [(per_line[i][0].start, per_line[i][-1].end) for i in lines]
         decided = set()  # lines labelled whole: not asked again segment by segment
@@ -1281,5 +1281,6 @@ def segment_known_language(text: str, lang: str) -> list[Segment]:
     return segments
 
 
-def _letters(text: str) -> int:
-    return sum(char.isalpha() for char in text)
+def _has_letters_at_least(text: str, count: int) -> bool:
+    """Whether ``text`` has ``count`` letters (counting stops there)."""
+    return sum(1 for _ in itertools.islice(filter(str.isalpha, text), count)) >= count
