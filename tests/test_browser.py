@@ -130,6 +130,15 @@ def browser(tmp_path):
     driver.quit()
 
 
+def waiting(browser):
+    """A 60-second wait that looks again when an element went stale: each rerun of the app
+    replaces elements, so one found a moment ago may be gone when it is read."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,))
+
+
 def open_document(browser, name: str) -> None:
     """Click a document in the sidebar (Streamlit redraws it: look again until it holds)."""
     from selenium.common.exceptions import StaleElementReferenceException
@@ -151,10 +160,9 @@ def test_type_a_correction_in_the_browser(served_workspace, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     url, translations = served_workspace
-    wait = WebDriverWait(browser, 60)
+    wait = waiting(browser)
     browser.get(url)
     wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
     open_document(browser, "news")
@@ -191,11 +199,10 @@ def test_document_markup_fetches_nothing_and_a_draft_survives_a_switch_and_a_rel
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     url, translations = served_workspace
     beacon_url, hits = beacon
-    wait = WebDriverWait(browser, 60)
+    wait = waiting(browser)
     browser.get(url)
     search = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="Search sources and translations"]')))
     search.send_keys("s.png", Keys.ENTER)  # the hit shows the line, image syntax and all
@@ -228,10 +235,9 @@ def test_document_markup_fetches_nothing_and_a_draft_survives_a_switch_and_a_rel
 def test_formatting_shows_as_chips_and_the_pages_image_is_not_fetched(served_workspace, browser, beacon, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     url, _ = served_workspace
-    wait = WebDriverWait(browser, 60)
+    wait = waiting(browser)
     browser.get(url)
     wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
     open_document(browser, "poster")
@@ -271,10 +277,9 @@ def test_the_keyboard_saves_two_segments_with_ctrl_enter_and_moves_on(served_wor
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     url, translations = served_workspace
-    wait = WebDriverWait(browser, 60)
+    wait = waiting(browser)
     browser.get(url + "?doc=news")
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h2"), "news"))
     first = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
@@ -303,10 +308,9 @@ def test_find_and_replace_previews_applies_and_undoes_in_the_browser(served_work
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     url, translations = served_workspace
-    wait = WebDriverWait(browser, 60)
+    wait = waiting(browser)
     browser.get(url)
     wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'textarea[aria-label="Correction"]')))
     expander = next(e for e in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] summary') if "Find and replace" in e.text)

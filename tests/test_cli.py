@@ -25,11 +25,26 @@ def test_detect_json_shape_and_offsets(tmp_path):
     assert record["encoding"] == "utf-8"
     text = path.read_bytes().decode(record["encoding"])
     for segment in record["segments"]:
-        assert list(segment) == ["start", "end", "lang", "confidence", "kind"]
+        assert list(segment) == ["start", "end", "lang", "confidence", "kind", "rule"]
         assert isinstance(segment["start"], int) and isinstance(segment["end"], int)
         assert isinstance(segment["confidence"], float)
         assert text[segment["start"] : segment["end"]].strip() == text[segment["start"] : segment["end"]]
     assert [s["lang"] for s in record["segments"][:11]] == ["tr", "en", "ar", "fa", "it", "el", "ku", "hy", "es", "fr", "pt"]
+    assert [s["rule"] for s in record["segments"]][5] == "script"  # Greek: the only candidate in its script
+
+
+def test_detect_explain_names_each_segments_rule_and_says_what_it_means(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_text("The union met on Monday about the strike at the port.\nEz baş im.\nΗ απεργία συνεχίζεται.\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "detect", "--explain", str(path)],
+        capture_output=True, cwd=ROOT, timeout=300, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert [row.split("│")[6].strip() for row in rows] == ["detector", "evidence:letters", "script"]
+    assert "letters the main language never writes and that language does (layer 6)" in out
 
 
 def test_bad_file_is_named_and_the_others_still_go_through(tmp_path):

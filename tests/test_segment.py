@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 import unicodedata
 
 import numpy as np
@@ -9,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ROOT
 from workbench.formats.inputs import read_document
 from workbench.split import langid
-from workbench.split.segment import Segmenter, SegmenterConfig, _max_runs, language_words, split_sentences
+from workbench.split.segment import RULES, Segmenter, SegmenterConfig, _max_runs, language_words, split_sentences
 
 TITLE_LANGS = ["tr", "en", "ar", "fa", "it", "el", "ku", "hy", "es", "fr", "pt"]
 
@@ -640,3 +641,73 @@ def test_the_candidates_keep_their_own_labels_and_the_open_set_can_be_switched_o
     czech = "Odbory se v pondělí sešly, aby projednaly stávku a další postup."
     closed = Segmenter(SegmenterConfig(outside_confidence=1.0))
     assert all(s.lang in closed.config.languages for s in closed.segment(czech))
+
+
+# -- the named rules, one by one: each line below, after two lines of English, is decided by its rule
+_ENGLISH_CONTEXT = (
+    "The union met on Monday to discuss the strike at the port.\n"
+    "Members agreed to continue the action until the company answers their demands.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "rule"),
+    [
+        ("The workers of the port want bread and peace.", "en", "detector"),
+        ("Η απεργία συνεχίζεται.", "el", "script"),
+        ("12345 — 678", "und", "no-letters"),
+        ("İşçiler ekmek ve barış istiyor, dedi sendika başkanı.", "tr", "evidence:enough-words"),
+        ("Articolo 18", "it", "evidence:word-lists"),
+        ("Ez baş im.", "ku", "evidence:letters"),
+        ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor", "tr", "evidence:title-case-words"),
+        ('"Imagina."', "pt", "evidence:runner-up-word-lists"),
+        ("Я годую свого собаку раз на день.", "uk", "evidence:runner-up-word-lists"),
+        ("Buenos Aires, São Paulo and Ciudad de México host the largest marches.", "en", "kept-main:read-as-main"),
+        ("The motto is liberté, égalité, fraternité.", "en", "kept-main:half-main"),
+        ("He visited the Bibliothèque nationale de France last year with friends.", "en", "kept-main:loan-phrase"),
+        ("Comment:", "en", "kept-main:common-words"),
+        ("humanist sans serif font", "en", "kept-main:no-leaning"),
+        ("Yeah.", "en", "main-unsure"),
+        ("De havenarbeiders staken al drie weken. De vakbond eist hogere lonen en betere contracten.", "nl", "outside-line"),
+        ("Robotnicy portu strajkują od trzech tygodni, a firma milczy. Związek żąda podwyżek.", "pl", "outside-segment"),
+    ],
+)
+def test_each_rule_names_itself_on_the_segment_it_decides(segmenter, line, lang, rule):
+    text = _ENGLISH_CONTEXT + line + "\n"
+    (segment,) = [s for s in segmenter.segment(text) if s.start >= len(_ENGLISH_CONTEXT)]
+    assert (text[segment.start : segment.end], segment.lang, segment.rule) == (line.strip('"'), lang, rule)
+    assert rule in RULES
+
+
+def test_a_phrase_found_inside_a_sentence_is_named_so(segmenter):
+    text = "The crowd shouted Bijî berxwedan û azadî and marched on to the square.\n"
+    rules = {text[s.start : s.end]: (s.lang, s.rule) for s in segmenter.segment(text)}
+    assert rules["Bijî berxwedan û azadî"] == ("ku", "phrase-in-sentence")
+
+
+def test_a_short_piece_between_two_agreeing_neighbours_takes_their_language_by_name():
+    from workbench.split.segment import _Piece, _relabel_short
+
+    pieces = [
+        _Piece(0, 26, "Latn", lang="de", text="Die Arbeiter fordern Brot.", words=4),
+        _Piece(27, 30, "Latn", lang="en", text="Ja.", words=1, probabilities={"de": 0.4, "en": 0.6}),
+        _Piece(31, 54, "Latn", lang="de", text="Die Polizei kam sofort.", words=4),
+    ]
+    _relabel_short(pieces, short_words=3, phrase_confidence=0.9)
+    assert [(piece.lang, piece.rule) for piece in pieces] == [("de", "detector"), ("de", "short-between-neighbours"), ("de", "detector")]
+
+
+def test_a_forced_language_and_every_rule_are_explained():
+    from workbench.split.segment import segment_known_language
+
+    assert [(s.lang, s.rule) for s in segment_known_language("Zo kema.\n2024\n", "xx")] == [("xx", "forced"), ("und", "no-letters")]
+    # Every rule the evidence layer can return is described (``detect --explain`` prints it).
+    source = (ROOT / "workbench" / "split" / "segment.py").read_text(encoding="utf-8")
+    returned = re.findall(r'return (True|False), "([a-z-]+)"', source)
+    assert len(returned) >= 12
+    assert [name for accepted, name in returned if f"{'evidence' if accepted == 'True' else 'kept-main'}:{name}" not in RULES] == []
+
+
+def test_the_splitting_guide_lists_every_rule_as_the_code_describes_it():
+    guide = (ROOT / "docs" / "splitting.md").read_text(encoding="utf-8")
+    assert [name for name, text in RULES.items() if f"| `{name}` | {text} |" not in guide] == []

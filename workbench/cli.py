@@ -125,10 +125,13 @@ def _guarded(name, read):
 def detect(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line per document.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the rule that decided each segment's language, and what it means.")
+    ] = False,
     languages_option: LanguagesOption = None,
     detector: DetectorOption = None,
 ) -> None:
-    """Split texts into single-language segments and show them."""
+    """Split texts into single-language segments and show them (`--json` carries each segment's rule)."""
     # Documents are split in batches, their lines classified by one process per core.
     settings = _settings(languages=languages_option, detector=detector)
     segmenter = _segmenter(settings, workers=os.cpu_count() or 1)
@@ -161,7 +164,9 @@ def detect(
                     sys.stdout.write(json.dumps(detection_record(document, splitter), ensure_ascii=False) + "\n")
                     sys.stdout.flush()
                 else:
-                    console.print(_segment_table(document, console.width))
+                    console.print(_segment_table(document, console.width, explain))
+                    if explain:
+                        console.print(_rules_legend(document))
     finally:
         segmenter.close()
     if failures:
@@ -228,13 +233,26 @@ def detection_record(document, splitter: str) -> dict:
         "path": document.path,
         "encoding": document.encoding,
         "segments": [
-            {"start": s.start, "end": s.end, "lang": s.lang, "confidence": s.confidence, "kind": s.kind} for s in document.segments
+            {"start": s.start, "end": s.end, "lang": s.lang, "confidence": s.confidence, "kind": s.kind, "rule": s.rule}
+            for s in document.segments
         ],
         "splitter": splitter,
     }
 
 
-def _segment_table(document, width: int):
+def _rules_legend(document):
+    """What each rule the document's segments were decided by means."""
+    from rich.table import Table
+
+    from workbench.split.segment import RULES
+
+    legend = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    for rule in dict.fromkeys(segment.rule for segment in document.segments):
+        legend.add_row(rule, RULES.get(rule, ""))
+    return legend
+
+
+def _segment_table(document, width: int, explain: bool = False):
     from rich.table import Table
     from rich.text import Text
 
@@ -252,8 +270,10 @@ def _segment_table(document, width: int):
     table.add_column("lang", no_wrap=True, width=16)
     table.add_column("conf", justify="right", no_wrap=True, width=4)
     table.add_column("kind", no_wrap=True, width=9)
+    if explain:
+        table.add_column("rule", no_wrap=True, width=28)
     # Rich would squeeze the narrow columns to nothing before shortening a long preview.
-    table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(20, width - 62))
+    table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=max(20, width - 62 - 31 * explain))
     for segment in document.segments:
         preview = " ".join(segment.text_of(document.text).split())
         lang_style = "dim" if segment.lang == "en" else "bold cyan"
@@ -263,6 +283,7 @@ def _segment_table(document, width: int):
             Text(f"{segment.lang} ({languages.name_of(segment.lang)})" if segment.lang != "en" else "en", style=lang_style),
             f"{segment.confidence:.2f}",
             segment.kind,
+            *([segment.rule] if explain else []),
             Text(preview[:200]),
         )
     return table

@@ -15,6 +15,8 @@ class Segment:
     script: str
     confidence: float
     kind: str  # heading, paragraph, sentence or phrase
+    # The rule that decided ``lang`` (a key of ``workbench.split.segment.RULES``): ``detect --explain``.
+    rule: str = field(default="", compare=False)
 
     def text_of(self, text: str) -> str:
         return text[self.start : self.end]

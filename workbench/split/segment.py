@@ -1,13 +1,19 @@
 """Split a mixed-language text into single-language segments with exact offsets.
 
-Layers, each cheap and linear in the text:
+Layers, each cheap and linear in the text (docs/splitting.md tells each in full):
 1. lines (a heading stays its own segment);
 2. runs of one script: Greek is ``el`` and Armenian ``hy`` without asking a model, the
    other scripts narrow the candidate languages;
 3. sentences, with a quoted or bracketed stretch as its own piece;
 4. each piece classified by a detector restricted to its script's candidates;
-5. very short pieces between two agreeing neighbours take their label, then neighbours of
-   the same language merge.
+5. phrases inside sentences, where a run of words favours another language;
+6. evidence, or the document's main language: a piece the detector put in another
+   language keeps the main one unless a rule a reader would accept says otherwise;
+7. very short pieces between two agreeing neighbours take their label, then neighbours of
+   the same language merge;
+8. the open set: a line or segment surely in a language outside the candidates gets its code.
+
+Every segment carries the rule that decided its language (``RULES``, ``Segment.rule``).
 
 Invariants (tested): segments are ordered and do not overlap; ``text[start:end]`` is the
 segment; every letter, digit or symbol is in exactly one segment; only whitespace and
@@ -134,7 +140,7 @@ def _classify_forked(lines: list[str]) -> list[list[_Piece]]:
         return _FORKED_FROM._classify_lines(lines)
 
 
-def _decide_forked(undecided: list[tuple[_Piece, str]]) -> list[tuple[str, float, bool]]:
+def _decide_forked(undecided: list[tuple[_Piece, str]]) -> list[tuple[str, float, bool, str]]:
     """In a worker process: ``Segmenter._decision`` for each piece and main language."""
     assert _FORKED_FROM is not None
     with _cycle_collection_paused():
@@ -208,6 +214,35 @@ def signature(config: SegmenterConfig | None = None, forced: str | None = None) 
     return f"workbench-splitter:{__version__}|detector:{config.detector}|languages:{','.join(config.languages)}|settings:{settings}"
 
 
+# Every segment carries the rule that decided its language (``Segment.rule``): ``detect
+# --explain`` prints it with these words, ``--json`` gives the name. Rules of layer 6 either
+# accept the detector's other language ("evidence: …") or keep the main one ("kept-main: …").
+RULES: dict[str, str] = {
+    "detector": "the detector's answer among the script's candidate languages (layer 4)",
+    "script": "the only candidate language written in its script: Greek is el, Armenian hy (layer 2)",
+    "no-letters": "no letters, or a script no candidate language is written in: undetermined",
+    "phrase-in-sentence": "a run of words inside a sentence whose words favour another language (layer 5)",
+    "main-unsure": "the detector was unsure; no word list told another language: the document's main language (layer 6)",
+    "evidence:enough-words": "six words or more that tell a language: the detector's answer stands (layer 6)",
+    "evidence:word-lists": "its words are common in that language and rare in the main one (layer 6)",
+    "evidence:letters": "letters the main language never writes and that language does (layer 6)",
+    "evidence:title-case-words": "three or more capitalised words, most of them no words of the main language (layer 6)",
+    "evidence:detector-sure": "the detector sure of its words, names and numbers left out, and the word lists lean its way (layer 6)",
+    "evidence:runner-up-word-lists": "the detector's next choice, told by the word lists (layer 6)",
+    "kept-main:read-as-main": "the word lists read its words as the main language (layer 6)",
+    "kept-main:half-main": "as many of its words read as the main language as read as the detector's (layer 6)",
+    "kept-main:loan-phrase": "a phrase of words the main language writes: a loan, read as is (layer 6)",
+    "kept-main:words-detected-as-main": "its words alone, names left out, read as the main language (layer 6)",
+    "kept-main:common-words": "common words of the main language (layer 6)",
+    "kept-main:no-leaning": "the word lists do not lean the detector's way (layer 6)",
+    "kept-main:detector-unsure": "no evidence a reader would accept against the main language (layer 6)",
+    "short-between-neighbours": "three words or fewer between two neighbours that agree: their language (layer 7)",
+    "outside-line": "a whole line in a language outside the candidates, by py3langid over 97 languages (layer 8)",
+    "outside-segment": "a segment in a language outside the candidates, by py3langid over 97 languages (layer 8)",
+    "forced": "the language given with --lang: no detection",
+}
+
+
 @dataclass
 class _Piece:
     start: int
@@ -224,6 +259,7 @@ class _Piece:
     words: int = 0
     probabilities: dict[str, float] = field(default_factory=dict)
     text: str = ""
+    rule: str = "detector"  # a key of RULES
 
 
 class Segmenter:
@@ -335,7 +371,7 @@ class Segmenter:
         ):
             if code is not None and probability >= sure:
                 first = per_line[index][0]
-                per_line[index] = [replace(first, end=end, lang=code, confidence=round(probability, 4))]
+                per_line[index] = [replace(first, end=end, lang=code, confidence=round(probability, 4), rule="outside-line")]
                 decided.add(index)
         asked = [
             (i, j) for i, line in enumerate(per_line) if i not in decided for j, segment in enumerate(line) if self._asked(text, segment)
@@ -343,7 +379,7 @@ class Segmenter:
         texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in asked]
         for (i, j), (code, probability) in zip(asked, langid.outside_languages(texts, self.config.languages)):
             if code is not None and probability >= sure:
-                per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4))
+                per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule="outside-segment")
         return per_line
 
     def _classified_lines(self, lines: list[str]) -> list[list[_Piece]]:
@@ -381,8 +417,9 @@ class Segmenter:
                 piece.words = len(piece.text.split())
                 candidates = self._candidates.get(piece.script, ())
                 if piece.script == "Zyyy" or not candidates:
-                    piece.lang, piece.confidence = languages.UNDETERMINED, 0.0
+                    piece.lang, piece.confidence, piece.rule = languages.UNDETERMINED, 0.0, "no-letters"
                 else:
+                    piece.rule = "script" if len(candidates) == 1 else "detector"
                     batches.setdefault(candidates, []).append(piece)
         for candidates, pieces in batches.items():
             for piece, detection in zip(pieces, langid.detect_many([piece.text for piece in pieces], candidates, self.backend)):
@@ -472,20 +509,25 @@ class Segmenter:
             ]
         else:
             decisions = [self._decision(piece, lang) for piece, lang in undecided]
-        for (piece, _), (lang, confidence, evidenced) in zip(undecided, decisions):
-            piece.lang, piece.confidence, piece.evidenced = lang, confidence, evidenced
+        for (piece, _), (lang, confidence, evidenced, rule) in zip(undecided, decisions):
+            piece.lang, piece.confidence, piece.evidenced, piece.rule = lang, confidence, evidenced, rule
 
-    def _decision(self, piece: _Piece, main: str) -> tuple[str, float, bool]:
-        """The language, confidence and ``evidenced`` of a piece that the detector put in
-        another language than ``main``, or in ``main`` without being sure."""
+    def _decision(self, piece: _Piece, main: str) -> tuple[str, float, bool, str]:
+        """The language, confidence, ``evidenced`` and rule (a key of RULES) of a piece that
+        the detector put in another language than ``main``, or in ``main`` without being sure."""
         read = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
-        if piece.lang != main and self._evidence_for(piece, main, read):
-            return piece.lang, piece.confidence, True
+        against = "main-unsure"
+        if piece.lang != main:
+            accepted, rule = self._evidence_for(piece, main, read)
+            if accepted:
+                return piece.lang, piece.confidence, True, f"evidence:{rule}"
+            against = f"kept-main:{rule}"
         # No evidence for the detector's foreign guess, or an unsure main language: the
         # words may still be common in another language and rare in the main one.
         other = self._told_by_words(piece, main, read)
-        lang = other or main
-        return lang, piece.probabilities.get(lang, 0.0), other is not None
+        if other is not None:
+            return other, piece.probabilities.get(other, 0.0), True, "evidence:runner-up-word-lists"
+        return main, piece.probabilities.get(main, 0.0), False, against
 
     def _told_by_words(self, piece: _Piece, main: str, read: _WordsAndNames) -> str | None:
         """The first of the detector's two likeliest languages besides ``main`` whose word list
@@ -508,8 +550,9 @@ class Segmenter:
                 return lang
         return None
 
-    def _evidence_for(self, piece: _Piece, main: str, read: _WordsAndNames) -> bool:
-        """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``?
+    def _evidence_for(self, piece: _Piece, main: str, read: _WordsAndNames) -> tuple[bool, str]:
+        """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``, and
+        by which rule (``RULES``: "evidence:…" when accepted, "kept-main:…" when not)?
         ``read``: the piece's ``_words_and_names``, up to ``long_words`` words."""
         words, names, links = read
         lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
@@ -523,24 +566,28 @@ class Segmenter:
             # score +3 and more against the main language (names counting only against).
             # Nor where as many of its words read plainly as the main language as read as
             # the piece's: accents swayed it ("The motto is liberté, égalité, fraternité." fr 0.99).
-            return not read_as_main and not _half_main(words, piece.lang, main)
+            if read_as_main:
+                return False, "read-as-main"
+            if _half_main(words, piece.lang, main):
+                return False, "half-main"
+            return True, "enough-words"
         # A phrase found inside a sentence of the main language, every word of which that
         # language writes, is a loan it uses as is ("a sense of déjà vu", "the coup d'état"),
         # not to be translated; words of one or two letters alone say nothing ("à la").
         if piece.phrase and not piece.quoted and _written_in(words, main) and any(len(word) >= 3 for word in words):
-            return False
+            return False, "loan-phrase"
         # The word lists tell, unless every word is one the main language writes too and the
         # detector is unsure: "(vim)" (pt 0.36), "gregor herrmann" (de 0.40), "del x" (es 0.21).
         if self._lexicon_tells(lexicon, words) and (piece.confidence >= self.config.sure or not _written_in(words, main)):
-            return True
+            return True, "word-lists"
         if read_as_main:
-            return False
+            return False, "read-as-main"
         said = " ".join(words)
         detection = langid.detect(said, self._candidates.get(piece.script, ()), self.backend) if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
-            return False  # its own words read as the main language: "Nadia Briante and Eliza Funes"
+            return False, "words-detected-as-main"  # its own words read as the main language: "Nadia Briante and Eliza Funes"
         if any(len(word) > 1 for word in words) and langid.letters_against(main, piece.lang, said):
-            return True  # (letters alone are characters named, not words: "'ß'")
+            return True, "letters"  # (letters alone are characters named, not words: "'ß'")
         # Capitalised words may be names or a heading in title case. They tell only when at
         # least three, and most of them, are no English (main-language) words: letters it never
         # writes ("Lugansk’lı Komünistler Yoldaşlarını Desteğe Çağırıyor"), or common words of
@@ -554,13 +601,15 @@ class Segmenter:
             or (langid.word_evidence(word, piece.lang, main) or 0.0) >= _TELLING_WORD
         ]
         if len(telling) >= 3 and len(telling) * 2 > len(capitalised):
-            return True
+            return True, "title-case-words"
         if detection is None or _written_in(words, main, _COMMON_ZIPF):
-            return False  # common words of the main language: "Comment:", "unique, persistent identifier"
+            return False, "common-words"  # common words of the main language: "Comment:", "unique, persistent identifier"
         if lexicon is not None and lexicon < _LEANING:
-            return False  # the word lists do not lean its way: "humanist sans serif font" (fr 0.84)
+            return False, "no-leaning"  # the word lists do not lean its way: "humanist sans serif font" (fr 0.84)
         needed = self.config.sure if piece.quoted else self.config.very_sure
-        return detection.lang == piece.lang and detection.confidence >= needed
+        if detection.lang == piece.lang and detection.confidence >= needed:
+            return True, "detector-sure"
+        return False, "detector-unsure"
 
     def _lexicon_tells(self, lexicon: float | None, words: list[str]) -> bool:
         """Is ``lexicon`` (``_lexicon_evidence``) of ``words`` evidence for the language? Not
@@ -753,6 +802,7 @@ class Segmenter:
                             words=last - first,
                             probabilities=dict(detection.probabilities),
                             text=text[start:end],
+                            rule="phrase-in-sentence",
                         )
                     )
                     cursor = end
@@ -778,6 +828,7 @@ class Segmenter:
             probabilities=parent.probabilities,
             text=text[bounds[0] : bounds[1]],
             opens_sentence=bounds[0] == parent.start,
+            rule=parent.rule,
         )
 
 
@@ -1230,7 +1281,7 @@ def _relabel_short(pieces: list[_Piece], short_words: int, phrase_confidence: fl
             and before.lang == after.lang != piece.lang
             and before.script == piece.script == after.script
         ):
-            piece.lang = before.lang
+            piece.lang, piece.rule = before.lang, "short-between-neighbours"
 
 
 def _merged(text: str, pieces: list[_Piece], line_start: int, line_end: int) -> list[Segment]:
@@ -1249,7 +1300,8 @@ def _merged(text: str, pieces: list[_Piece], line_start: int, line_end: int) -> 
         scripts = {piece.script for piece in group}
         script = scripts.pop() if len(scripts) == 1 else "Zyyy"
         kind = _kind(text, start, end, line_bounds, phrase=len(group) == 1 and group[0].phrase)
-        segments.append(Segment(start, end, group[0].lang, script, round(confidence, 4), kind))
+        rule = max(group, key=lambda piece: piece.end - piece.start).rule  # the rule of most of its text
+        segments.append(Segment(start, end, group[0].lang, script, round(confidence, 4), kind, rule))
     return segments
 
 
@@ -1276,7 +1328,9 @@ def segment_known_language(text: str, lang: str) -> list[Segment]:
         lettered = _has_letters(text, *bounds)
         kind = _kind(text, bounds[0], bounds[1], bounds, phrase=False)
         segments.append(
-            Segment(bounds[0], bounds[1], lang if lettered else languages.UNDETERMINED, script if lettered else "Zyyy", 1.0, kind)
+            Segment(bounds[0], bounds[1], lang, script, 1.0, kind, "forced")
+            if lettered
+            else Segment(bounds[0], bounds[1], languages.UNDETERMINED, "Zyyy", 1.0, kind, "no-letters")
         )
     return segments
 
