@@ -655,7 +655,8 @@ _ENGLISH_CONTEXT = (
     [
         ("The workers of the port want bread and peace.", "en", "detector"),
         ("Η απεργία συνεχίζεται.", "el", "script"),
-        ("12345 — 678", "und", "no-letters"),
+        ("12345 — 678", "en", "no-letters:document"),
+        ("- http://www.example.org/english/index.asp", "en", "no-letters:document"),
         ("İşçiler ekmek ve barış istiyor, dedi sendika başkanı.", "tr", "evidence:enough-words"),
         ("Articolo 18", "it", "evidence:word-lists"),
         ("Ez baş im.", "ku", "evidence:letters"),
@@ -677,6 +678,14 @@ def test_each_rule_names_itself_on_the_segment_it_decides(segmenter, line, lang,
     (segment,) = [s for s in segmenter.segment(text) if s.start >= len(_ENGLISH_CONTEXT)]
     assert (text[segment.start : segment.end], segment.lang, segment.rule) == (line.strip('"'), lang, rule)
     assert rule in RULES
+
+
+def test_a_number_takes_the_document_language_and_joins_its_sentence_but_alone_has_none(segmenter):
+    text = "The port was closed on\n26/09/2000 14:14\nΗ απεργία συνεχίζεται και σήμερα.\n[1] and it stayed closed for a week.\n"
+    found = [(text[s.start : s.end], s.lang, s.rule) for s in segmenter.segment(text)]
+    assert found[1] == ("26/09/2000 14:14", "en", "no-letters:document")
+    assert found[3] == ("[1] and it stayed closed for a week.", "en", "detector")  # one segment with its sentence
+    assert [(s.lang, s.rule) for s in segmenter.segment("2024 — 12\n")] == [("und", "no-letters")]
 
 
 def test_a_phrase_found_inside_a_sentence_is_named_so(segmenter):
@@ -711,3 +720,27 @@ def test_a_forced_language_and_every_rule_are_explained():
 def test_the_splitting_guide_lists_every_rule_as_the_code_describes_it():
     guide = (ROOT / "docs" / "splitting.md").read_text(encoding="utf-8")
     assert [name for name, text in RULES.items() if f"| `{name}` | {text} |" not in guide] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Η έρευνα της Ifop έδειξε ότι το μεγαλύτερο μέρος των ηλικιωμένων ψηφίζει.",
+        "Фильмы на канале KkcTebou TV Channel выделяют 5 направлений.",
+        "Κύριε εισηγητή, ρωτήσατε πώς θα συνεχιστεί το ζήτημα με το Irela.",
+    ],
+)
+def test_latin_names_inside_a_sentence_of_another_script_stay_in_it(segmenter, line):
+    text = "The port workers met on Monday.\n" + line + "\n"
+    assert [(text[s.start : s.end], s.lang) for s in segmenter.segment(text)][1:] == [(line, "ru" if "Фильмы" in line else "el")]
+
+
+def test_latin_words_between_two_runs_of_another_script_are_not_taken_in(segmenter):
+    text = "Η λέξη the port workers want bread σημαίνει λιμάνι.\n"
+    assert [s.lang for s in segmenter.segment(text)] == ["el", "en", "el"]
+
+
+def test_a_quotation_opened_before_a_number_takes_the_number_with_it(segmenter):
+    text = 'Do you think "1928 году он участвовал в ботанических исследованиях" your parents will like me?\n'
+    found = [(text[s.start : s.end], s.lang) for s in segmenter.segment(text)]
+    assert found[:2] == [("Do you think", "en"), ("1928 году он участвовал в ботанических исследованиях", "ru")]

@@ -221,6 +221,7 @@ RULES: dict[str, str] = {
     "detector": "the detector's answer among the script's candidate languages (layer 4)",
     "script": "the only candidate language written in its script: Greek is el, Armenian hy (layer 2)",
     "no-letters": "no letters, or a script no candidate language is written in: undetermined",
+    "no-letters:document": "no letters of its own (a number, a date, an address): the document's main language; nothing to translate",
     "phrase-in-sentence": "a run of words inside a sentence whose words favour another language (layer 5)",
     "main-unsure": "the detector was unsure; no word list told another language: the document's main language (layer 6)",
     "evidence:enough-words": "six words or more that tell a language: the detector's answer stands (layer 6)",
@@ -337,7 +338,7 @@ class Segmenter:
             per_line.append(_merged(text, pieces, line_start, line_end))
         if self.config.outside_confidence < 1:
             per_line = self._outside_languages(text, per_line)
-        return [segment for line in per_line for segment in line]
+        return [segment for line in _letterless_in_the_document_language(text, per_line) for segment in line]
 
     def _may_be_outside(self, segment: Segment) -> bool:
         # English is most of a document: of it, only what the detector was unsure of is asked
@@ -644,6 +645,7 @@ class Segmenter:
             if bounds is None or not _has_content(text, *bounds):
                 return []
             return [_Piece(bounds[0], bounds[1], "Zyyy")]
+        runs = _names_kept_in_their_sentence(text, runs)
         spans: list[list] = [[run_start, run_end, script] for run_start, run_end, script in runs]
         spans[0][0] = start
         spans[-1][1] = end
@@ -923,10 +925,56 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     return len(word.replace(".", "")) == 1 or word.replace(".", "") in _ABBREVIATIONS or "." in word
 
 
+# A Latin run of at most this many tokens, names and acronyms alone, inside a sentence of another script.
+_NAMES_IN_SENTENCE = 4
+
+
+def _names_kept_in_their_sentence(text: str, runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Names and acronyms written in Latin inside a sentence of another script belong to that
+    sentence: "Η έρευνα της Ifop έδειξε", "Фильмы на канале KkcTebou TV Channel выделяют",
+    "(No 31 по Коноллиштрассе)". A Latin run of a few tokens with no word that tells a
+    language, between two runs of one other script (or after one, ending the line), joins
+    them: translated with its sentence, as a reader reads it, not cut out as English."""
+    kept: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(runs):
+        start, end, script = runs[index]
+        before = kept[-1] if kept else None
+        after = runs[index + 1] if index + 1 < len(runs) else None
+        if script == "Latn" and before is not None and before[2] != "Latn" and _names_alone(text, start, end):
+            if after is not None and after[2] == before[2]:
+                kept[-1] = (before[0], after[1], before[2])
+                index += 2
+                continue
+            if after is None and not text[before[1] : start].strip(" ,–—-"):  # nothing between: the sentence goes on
+                kept[-1] = (before[0], end, before[2])
+                index += 1
+                continue
+        kept.append((start, end, script))
+        index += 1
+    return kept
+
+
+def _names_alone(text: str, start: int, end: int) -> bool:
+    tokens = text[start:end].split()
+    return 0 < len(tokens) <= _NAMES_IN_SENTENCE and not _words_and_names(text[start:end], opens_sentence=False)[0]
+
+
 def _split_gap(text: str, left_end: int, right_start: int) -> tuple[int, int]:
     """Share the neutral characters between two script runs: closing marks and numbers go
     left, an opening mark touching the right run goes right; whitespace belongs to neither."""
     gap = text[left_end:right_start]
+    for offset, char in enumerate(gap):
+        # A quotation opened in the gap and not closed there goes on in the right run, with
+        # the numbers it starts with: 'Do you think "1928 году он участвовал …"'.
+        if (
+            char in _QUOTE_PAIRS
+            and offset > 0
+            and gap[offset - 1].isspace()  # after a space: opening, not closing the left run
+            and not gap[offset + 1 : offset + 2].isspace()
+            and _QUOTE_PAIRS[char] not in gap[offset + 1 :]
+        ):
+            return left_end + offset, left_end + offset
     last_space = max((i for i, ch in enumerate(gap) if ch.isspace()), default=-1)
     if last_space >= 0:
         split = left_end + last_space + 1
@@ -1333,6 +1381,45 @@ def segment_known_language(text: str, lang: str) -> list[Segment]:
             else Segment(bounds[0], bounds[1], languages.UNDETERMINED, "Zyyy", 1.0, kind, "no-letters")
         )
     return segments
+
+
+def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]]) -> list[list[Segment]]:
+    """A stretch with no letters of its own once addresses are set aside (a number, a date,
+    "[1]", a URL) has no language: it is written in the document around it, so it takes the
+    document's main language (the most text) and joins a neighbour of that language on its
+    line. A run translates nothing without letters whatever its label (``translate.run``)."""
+    weight: dict[str, int] = {}
+    for line in per_line:
+        for segment in line:
+            if segment.lang != languages.UNDETERMINED:
+                weight[segment.lang] = weight.get(segment.lang, 0) + segment.end - segment.start
+    if not weight:
+        return per_line
+    main = max(weight, key=weight.__getitem__)
+    result = []
+    for line in per_line:
+        kept: list[Segment] = []
+        for segment in line:
+            if segment.lang == languages.UNDETERMINED and not _has_letters_outside_addresses(text[segment.start : segment.end]):
+                segment = replace(segment, lang=main, rule="no-letters:document")
+            if (
+                kept
+                and kept[-1].lang == segment.lang
+                and "phrase" not in (kept[-1].kind, segment.kind)  # a quotation keeps its bounds
+                and "no-letters:document" in (segment.rule, kept[-1].rule)
+            ):
+                first = kept[-1]
+                rule = segment.rule if first.rule == "no-letters:document" else first.rule
+                kind = first.kind if first.kind == segment.kind else "sentence"
+                kept[-1] = replace(first, end=segment.end, rule=rule, kind=kind, confidence=max(first.confidence, segment.confidence))
+                continue
+            kept.append(segment)
+        result.append(kept)
+    return result
+
+
+def _has_letters_outside_addresses(text: str) -> bool:
+    return any(map(str.isalpha, langid.detection_text(text)))
 
 
 def _has_letters_at_least(text: str, count: int) -> bool:
