@@ -624,6 +624,10 @@ def test_a_list_of_names_under_an_english_heading_is_english(segmenter):
         pytest.param("Odbory se v pondělí sešly, aby projednaly stávku a další postup.", "cs", id="czech"),
         pytest.param("Związkowcy spotkali się w poniedziałek, aby omówić strajk i dalsze kroki.", "pl", id="polish"),
         pytest.param("De vakbond kwam maandag bijeen om de staking en de volgende stappen te bespreken.", "nl", id="dutch"),
+        # Close languages split py3langid's probability (Indonesian with Malay, Bulgarian with
+        # Macedonian): neither alone reaches 0.8, the two together do.
+        pytest.param("Atau, apa Engkau sudah membuang kami sama sekali?", "id", id="indonesian"),
+        pytest.param("Дано цените по магазините да са нормални.", "bg", id="bulgarian"),
     ],
 )
 def test_a_paragraph_in_a_language_outside_the_list_gets_its_own_code(segmenter, foreign, code):

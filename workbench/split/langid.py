@@ -721,14 +721,30 @@ DEFAULT_BACKEND = "ensemble"
 
 def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tuple[str | None, float]]:
     """For each text, py3langid's most likely language over every language it knows (97) and
-    its probability, or ``(None, p)`` when that language is one of ``candidates``."""
+    its probability, or ``(None, p)`` when that language is one of ``candidates``; close
+    languages (``_CLOSE_LANGUAGES``) count together."""
     backend = load_backend("py3langid")
     known = tuple(backend.languages())
+    position = {code: index for index, code in enumerate(known)}
+    # Close languages outside the candidates split py3langid's probability between them
+    # (Indonesian and Malay, Bulgarian and Macedonian): a group is as likely as its members together.
+    groups = [
+        [position[code] for code in group if code in position]
+        for group in _CLOSE_LANGUAGES
+        if not any(code in candidates for code in group)
+    ]
+    grouped = {index for group in groups for index in group}
+    groups += [[index] for index in range(len(known)) if index not in grouped]
     answers = []
     for probabilities in backend.probabilities_many(texts, known):
-        best = max(range(len(known)), key=probabilities.__getitem__)
-        answers.append((None if known[best] in candidates else known[best], probabilities[best]))
+        best = max(groups, key=lambda group: sum(probabilities[index] for index in group))
+        leader = max(best, key=probabilities.__getitem__)
+        answers.append((None if known[leader] in candidates else known[leader], sum(probabilities[index] for index in best)))
     return answers
+
+
+# Languages py3langid confuses with each other (for ``outside_languages``).
+_CLOSE_LANGUAGES = (("id", "ms"), ("bg", "mk"), ("cs", "sk"), ("bs", "hr", "sr"), ("da", "no", "nn", "sv"), ("et", "fi"))
 
 
 @cache
