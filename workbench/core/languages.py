@@ -1,4 +1,5 @@
-"""Language codes, names, scripts and writing direction: the one place codes are normalised.
+"""Language codes, names, scripts and writing direction: the one place codes are normalised,
+and the registry of what the workbench knows of each language (``data/languages.toml``).
 
 The workbench speaks ISO 639-1 where one exists (``ku`` is Kurmanji, ``ckb`` is Sorani,
 ``und`` means undetermined). Detectors and Argos packages use other spellings; they are
@@ -7,112 +8,76 @@ mapped here and nowhere else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workbench.core.errors import WorkbenchError
 
 UNDETERMINED = "und"
 
-NAMES: dict[str, str] = {
-    "en": "English",
-    "ar": "Arabic",
-    "tr": "Turkish",
-    "fa": "Persian",
-    "el": "Greek",
-    "ku": "Kurdish (Kurmanji)",
-    "ckb": "Kurdish (Sorani)",
-    "hy": "Armenian",
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "es": "Spanish",
-    "fr": "French",
-    "it": "Italian",
-    "pt": "Portuguese",
-    "de": "German",
-    "ur": "Urdu",
-    "ps": "Pashto",
-    "bg": "Bulgarian",
-    "sr": "Serbian",
-    "mk": "Macedonian",
-    "be": "Belarusian",
-    "kk": "Kazakh",
-    "he": "Hebrew",
-    "ka": "Georgian",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "ro": "Romanian",
-    "ca": "Catalan",
-    "sv": "Swedish",
-    "az": "Azerbaijani",
-    "zh": "Chinese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "hi": "Hindi",
-    UNDETERMINED: "undetermined",
-}
+
+@dataclass(frozen=True)
+class Language:
+    """What the workbench knows of a language: one record of ``data/languages.toml`` (its
+    header says what each field means)."""
+
+    code: str
+    name: str
+    scripts: tuple[str, ...] = ()
+    default: bool = False
+    letters: str | None = None
+    capitals: str = ""
+    own_letters: str = ""
+    word_list: str | None = None
+    code_pages: tuple[str, ...] = ()
+    rtl: bool = False
+    aliases: tuple[str, ...] = ()
+    nllb: str | None = None
+    close: str | None = None
+    abbreviations: tuple[str, ...] = ()
+    name_particles: tuple[str, ...] = ()
+
+    @property
+    def detectable(self) -> bool:
+        """One the detectors can choose among (a candidate), not only a name for a label."""
+        return bool(self.scripts)
+
+
+def _load() -> tuple[dict[str, Language], tuple[str, ...]]:
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(resources.files("workbench").joinpath("data/languages.toml").read_text(encoding="utf-8"))
+    order = tuple(data.pop("code_page_order"))
+    registry = {}
+    for code, record in data.items():
+        fields = {key: tuple(value) if isinstance(value, list) else value for key, value in record.items()}
+        registry[code] = Language(code=code, **fields)
+    return registry, order
+
+
+REGISTRY, CODE_PAGE_ORDER = _load()
+
+NAMES: dict[str, str] = {code: language.name for code, language in REGISTRY.items() if language.detectable}
+NAMES[UNDETERMINED] = "undetermined"
 
 # The languages the project's users meet; the default candidate set for detection.
-DEFAULT_LANGUAGES: tuple[str, ...] = (
-    "en", "ar", "tr", "fa", "el", "ku", "hy", "ru", "uk", "es", "fr", "it", "pt", "de",
-)  # fmt: skip
+DEFAULT_LANGUAGES: tuple[str, ...] = tuple(code for code, language in REGISTRY.items() if language.default)
 
 # Which languages each script can be written in (among those the detectors know).
-SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "Latn": ("en", "tr", "ku", "es", "pt", "it", "fr", "de", "nl", "pl", "ro", "ca", "sv", "az"),
-    "Arab": ("ar", "fa", "ckb", "ur", "ps"),
-    "Cyrl": ("ru", "uk", "bg", "sr", "mk", "be", "kk"),
-    "Grek": ("el",),
-    "Armn": ("hy",),
-    "Hebr": ("he",),
-    "Geor": ("ka",),
-    "Deva": ("hi",),
-    "Hani": ("zh", "ja"),
-    "Kana": ("ja",),
-    "Hang": ("ko",),
-}
+SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {}
+for _language in REGISTRY.values():
+    for _script in _language.scripts:
+        SCRIPT_LANGUAGES[_script] = (*SCRIPT_LANGUAGES.get(_script, ()), _language.code)
 
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "ckb", "ur", "ps", "he"})
+RIGHT_TO_LEFT = frozenset(code for code, language in REGISTRY.items() if language.rtl)
 
 # Other spellings met in detectors, Argos packages and data sets.
-_ALIASES: dict[str, str] = {
-    "kmr": "ku",
-    "kur": "ku",
-    "sdh": "ckb",
-    "pes": "fa",
-    "prs": "fa",
-    "per": "fa",
-    "fas": "fa",
-    "arb": "ar",
-    "ara": "ar",
-    "pb": "pt",
-    "pt-br": "pt",
-    "pt_br": "pt",
-    "pt-pt": "pt",
-    "zt": "zh",
-    "zh-cn": "zh",
-    "zh-tw": "zh",
-    "eng": "en",
-    "tur": "tr",
-    "ell": "el",
-    "gre": "el",
-    "hye": "hy",
-    "arm": "hy",
-    "rus": "ru",
-    "ukr": "uk",
-    "spa": "es",
-    "fra": "fr",
-    "fre": "fr",
-    "ita": "it",
-    "por": "pt",
-    "deu": "de",
-    "ger": "de",
-}
+_ALIASES: dict[str, str] = {alias: code for code, language in REGISTRY.items() for alias in language.aliases}
 
 # The NLLB-200 token for each language where its vocabulary has several (``fa``: ``pes_Arab``
 # rather than ``prs_Arab``); M2M-100 uses ``__xx__`` with ISO 639-1 codes.
-NLLB_CODES: dict[str, str] = {
-    "en": "eng_Latn", "ar": "arb_Arab", "tr": "tur_Latn", "fa": "pes_Arab", "el": "ell_Grek", "ku": "kmr_Latn",
-    "ckb": "ckb_Arab", "hy": "hye_Armn", "ru": "rus_Cyrl", "uk": "ukr_Cyrl", "es": "spa_Latn", "fr": "fra_Latn",
-    "it": "ita_Latn", "pt": "por_Latn", "de": "deu_Latn",
-}  # fmt: skip
+NLLB_CODES: dict[str, str] = {code: language.nllb for code, language in REGISTRY.items() if language.nllb}
+
 
 # Argos Translate's own codes where they differ from ours.
 _ARGOS_CODES: dict[str, str] = {"pb": "pt", "zt": "zh"}
@@ -128,7 +93,7 @@ def normalize(code: str) -> str:
         raise WorkbenchError(f"not a language code: {code!r}")
     if cleaned in _ALIASES:
         return _ALIASES[cleaned]
-    return cleaned.split("-")[0] if cleaned.split("-")[0] in NAMES else cleaned
+    return cleaned.split("-")[0] if cleaned.split("-")[0] in REGISTRY else cleaned
 
 
 def from_argos(code: str) -> str:
@@ -157,11 +122,11 @@ def script_of(code: str) -> str:
 
 
 def name_of(code: str) -> str:
-    """The language's English name; a code the workbench has no record of (the open set
-    labels text "cs", "pl" …) is named as what it is to the workbench."""
-    if code in NAMES:
-        return NAMES[code]
-    return "undetermined" if code == "und" else "outside the list"
+    """The language's English name (the open set's labels, "cs", "pl" …, included); a code
+    the workbench has no record of is named as what it is to the workbench."""
+    if code in REGISTRY:
+        return REGISTRY[code].name
+    return "undetermined" if code == UNDETERMINED else "outside the list"
 
 
 def is_rtl(code: str) -> bool:

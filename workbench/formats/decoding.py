@@ -7,6 +7,7 @@ import itertools
 import unicodedata
 from dataclasses import dataclass
 
+from workbench.core import languages
 from workbench.core.errors import InputError
 
 # Control characters that never occur in text; more than a few means a binary file.
@@ -30,43 +31,23 @@ LOW_ENCODING_CONFIDENCE = 0.75
 _MAX_STRAY_BYTES = 64
 
 
-# The legacy code pages of the workbench's languages, in order of preference when two decode
-# the bytes identically, with the languages each is written for.
+# The legacy code pages of the workbench's languages (the registry's ``code_pages``), in
+# order of preference when two decode the bytes identically, with the languages each is
+# written for.
 LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
-    "cp1252": ("en", "es", "fr", "it", "pt", "de"),
-    "cp1254": ("tr", "ku"),
-    "iso8859-9": ("tr", "ku"),
-    "cp1256": ("ar", "fa", "ckb", "ur"),
-    "cp1253": ("el",),
-    "iso8859-7": ("el",),
-    "cp1251": ("ru", "uk", "bg"),
-    "koi8-r": ("ru",),
-    "koi8-u": ("uk",),
+    page: tuple(code for code, language in languages.REGISTRY.items() if page in language.code_pages) for page in languages.CODE_PAGE_ORDER
 }
 
 
 # Letters beyond ASCII that each language writes (whole blocks for non-Latin scripts).
 _ALPHABETS: dict[str, str] = {
-    "en": "",
-    "es": "áéíóúñüÁÉÍÓÚÑÜ¿¡",
-    "pt": "áâãàçéêíóôõúüÁÂÃÀÇÉÊÍÓÔÕÚ",
-    "it": "àèéìíòóùÀÈÉÌÍÒÓÙ",
-    "fr": "àâæçéèêëîïôœùûüÿÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸ",
-    "de": "äöüßÄÖÜ",
-    "tr": "çğıöşüâîûÇĞİÖŞÜÂÎÛ",
-    "ku": "çêîşûÇÊÎŞÛ",
+    code: language.letters + language.capitals for code, language in languages.REGISTRY.items() if language.letters is not None
 }
-
-
+_SCRIPT_BLOCKS = {"Grek": (0x0370, 0x03FF), "Cyrl": (0x0400, 0x04FF), "Arab": (0x0600, 0x06FF)}
 _BLOCKS: dict[str, tuple[int, int]] = {
-    "el": (0x0370, 0x03FF),
-    "ru": (0x0400, 0x04FF),
-    "uk": (0x0400, 0x04FF),
-    "bg": (0x0400, 0x04FF),
-    "ar": (0x0600, 0x06FF),
-    "fa": (0x0600, 0x06FF),
-    "ckb": (0x0600, 0x06FF),
-    "ur": (0x0600, 0x06FF),
+    code: _SCRIPT_BLOCKS[language.scripts[0]]
+    for code, language in languages.REGISTRY.items()
+    if language.code_pages and language.scripts and language.scripts[0] in _SCRIPT_BLOCKS
 }
 
 

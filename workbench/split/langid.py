@@ -528,14 +528,7 @@ _LETTER_WORD = re.compile(r"[^\W\d_]+")
 # inverted marks count as letters: no other of these languages writes "¿" or "¡".
 _INVERTED_MARKS = "¿¡"
 _LATIN_EXTRAS: dict[str, set[str]] = {
-    "en": set(),
-    "tr": set("çğıöşüâ"),
-    "ku": set("çêîşû"),
-    "es": set("áéíóúñü" + _INVERTED_MARKS),
-    "pt": set("áâãàçéêíóôõú"),
-    "it": set("àèéìíòóù"),
-    "fr": set("àâæçéèêëîïôœùûüÿ"),
-    "de": set("äöüß"),
+    code: set(language.letters) for code, language in languages.REGISTRY.items() if language.letters is not None
 }
 _FOREIGN_LETTER_COST = 1.0
 # heliport's log-likelihoods are summed over words (HeliportBackend), which makes it far
@@ -598,10 +591,7 @@ def foreign_letters(text: str) -> set[str]:
 # Letters that tell languages of one non-Latin script apart: Ukrainian writes і ї є ґ and
 # never ы э ъ ё; Persian writes پ چ ژ گ and its own ی ک, Arabic ة ى and its own ي ك.
 _OWN_LETTERS: dict[str, set[str]] = {
-    "uk": set("іїєґ"),
-    "ru": set("ыэъё"),
-    "fa": set("پچژگیک"),
-    "ar": set("ةىيك"),
+    code: set(language.own_letters) for code, language in languages.REGISTRY.items() if language.own_letters
 }
 
 
@@ -626,8 +616,8 @@ def letters_against(lang: str, other: str, text: str) -> bool:
 # missing from a list is taken at ten per billion (zipf 1).
 _UNLISTED_ZIPF = 1.0
 _WORD_EVIDENCE_CAP = 3.0
-_WORDLIST_LANGUAGES = frozenset("ar de el en es fa fr it pt ru tr uk".split())
-_LARGE_WORDLISTS = frozenset({"en"})
+_WORDLIST_LANGUAGES = frozenset(code for code, language in languages.REGISTRY.items() if language.word_list)
+_LARGE_WORDLISTS = frozenset(code for code, language in languages.REGISTRY.items() if language.word_list == "large")
 
 
 def word_evidence(word: str, lang: str, other: str) -> float | None:
@@ -743,8 +733,11 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     return answers
 
 
-# Languages py3langid confuses with each other (for ``outside_languages``).
-_CLOSE_LANGUAGES = (("id", "ms"), ("bg", "mk"), ("cs", "sk"), ("bs", "hr", "sr"), ("da", "no", "nn", "sv"), ("et", "fi"))
+# Languages py3langid confuses with each other (for ``outside_languages``): the registry's ``close``.
+_CLOSE_LANGUAGES = tuple(
+    tuple(code for code, language in languages.REGISTRY.items() if language.close == group)
+    for group in dict.fromkeys(language.close for language in languages.REGISTRY.values() if language.close)
+)
 
 
 @cache

@@ -55,10 +55,7 @@ _QUOTED = re.compile(
     r"|(?<!\w)¡[^¡!\n]{1,400}!|(?<!\w)¿[^¿?\n]{1,400}\?"  # Spanish's own marks: "The slogan ¡Ni una menos! spread"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st no nos vs etc eg ie cf fig vol ed al gen col lt sgt sr jr inc ltd co "
-    "art p pp jan feb mar apr jun jul aug sep sept oct nov dec approx dept univ rev".split()
-)
+_ABBREVIATIONS = frozenset(word for language in languages.REGISTRY.values() for word in language.abbreviations)
 _TERMINATORS = ".!?…؟۔"
 _LEADING_JUNK = frozenset(",;:.،؛)]}” \t")
 _SCRIPT_TERMINATORS = {"Grek": ";", "Armn": "։:"}
@@ -1248,7 +1245,7 @@ def _is_capitalised(token: str) -> bool:
 
 
 # Lowercase links inside names: "Hayat Tahrir al-Sham", "Abu Bakr al-Baghdadi", "bin Laden".
-_NAME_PARTICLES = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "abu"})
+_NAME_PARTICLES = frozenset(word for language in languages.REGISTRY.values() for word in language.name_particles)
 
 
 def _is_name_particle(text: str, start: int, end: int) -> bool:
