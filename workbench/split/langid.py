@@ -713,11 +713,31 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     """For each text, py3langid's most likely language over every language it knows (97) and
     its probability, or ``(None, p)`` when that language is one of ``candidates``; close
     languages (``_CLOSE_LANGUAGES``) count together."""
+    import numpy as np
+
     backend = load_backend("py3langid")
-    known = tuple(backend.languages())
+    known, members = _outside_groups(candidates)
+    if not texts:
+        return []
+    probabilities = np.asarray(backend.probabilities_many(texts, known))
+    totals = probabilities @ members  # each text's probability of each group
+    best = totals.argmax(axis=1)
+    # The likeliest member of each text's likeliest group names it.
+    leaders = (probabilities * members[:, best].T).argmax(axis=1)
+    return [
+        (None if known[leader] in candidates else known[leader], float(totals[row, group]))
+        for row, (leader, group) in enumerate(zip(leaders.tolist(), best.tolist()))
+    ]
+
+
+@cache
+def _outside_groups(candidates: tuple[str, ...]):
+    """py3langid's languages, and a languages × groups matrix of 0 and 1: close languages
+    outside ``candidates`` (``_CLOSE_LANGUAGES``) in one group, every other language alone."""
+    import numpy as np
+
+    known = tuple(load_backend("py3langid").languages())
     position = {code: index for index, code in enumerate(known)}
-    # Close languages outside the candidates split py3langid's probability between them
-    # (Indonesian and Malay, Bulgarian and Macedonian): a group is as likely as its members together.
     groups = [
         [position[code] for code in group if code in position]
         for group in _CLOSE_LANGUAGES
@@ -725,12 +745,10 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     ]
     grouped = {index for group in groups for index in group}
     groups += [[index] for index in range(len(known)) if index not in grouped]
-    answers = []
-    for probabilities in backend.probabilities_many(texts, known):
-        best = max(groups, key=lambda group: sum(probabilities[index] for index in group))
-        leader = max(best, key=probabilities.__getitem__)
-        answers.append((None if known[leader] in candidates else known[leader], sum(probabilities[index] for index in best)))
-    return answers
+    members = np.zeros((len(known), len(groups)))
+    for number, group in enumerate(groups):
+        members[group, number] = 1.0
+    return known, members
 
 
 # Languages py3langid confuses with each other (for ``outside_languages``): the registry's ``close``.
