@@ -45,7 +45,7 @@ def test_every_command_of_the_tour_runs_as_shown(tmp_path):
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
     commands = tour_commands()
-    assert [c.split()[1] for c in commands] == ["detect", "detect", "translate", "models", "review", "export", "export", "import"]
+    assert [c.split()[1] for c in commands] == ["detect", "detect", "detect", "translate", "models", "review", "export", "export", "import"]
     for command in commands:
         if " review" in command:
             server = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
