@@ -120,6 +120,12 @@ def detection_text(text: str) -> str:
     return " ".join(_NOT_LANGUAGE.sub(" ", text).split())
 
 
+def has_language_letters(text: str) -> bool:
+    """Whether ``text`` has letters once URLs, addresses and numbers are set aside: without,
+    it has no language of its own and nothing to translate."""
+    return any(map(str.isalpha, detection_text(text)))
+
+
 class Backend(Protocol):
     """A language identifier: probabilities for ``candidates`` (summing to 1, or all 0)."""
 

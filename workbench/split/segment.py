@@ -422,6 +422,8 @@ class Segmenter:
         for candidates, pieces in batches.items():
             for piece, detection in zip(pieces, langid.detect_many([piece.text for piece in pieces], candidates, self.backend)):
                 piece.lang, piece.confidence = detection.lang, detection.confidence
+                if detection.lang == languages.UNDETERMINED:
+                    piece.rule = "no-letters"  # nothing left once addresses and numbers are set aside
                 piece.probabilities = dict(detection.probabilities)
         if self.config.find_phrases:
             self._score_words(lined)
@@ -1397,7 +1399,7 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
     for line in per_line:
         kept: list[Segment] = []
         for segment in line:
-            if segment.lang == languages.UNDETERMINED and not _has_letters_outside_addresses(text[segment.start : segment.end]):
+            if segment.lang == languages.UNDETERMINED and not langid.has_language_letters(text[segment.start : segment.end]):
                 segment = replace(segment, lang=main, rule="no-letters:document")
             if (
                 kept
@@ -1413,10 +1415,6 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
             kept.append(segment)
         result.append(kept)
     return result
-
-
-def _has_letters_outside_addresses(text: str) -> bool:
-    return any(map(str.isalpha, langid.detection_text(text)))
 
 
 def _has_letters_at_least(text: str, count: int) -> bool:

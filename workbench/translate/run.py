@@ -30,7 +30,7 @@ from workbench.core.settings import Settings
 from workbench.formats.blocks import locate, segment_inline
 from workbench.formats.inputs import document_id, full_document_id, iter_input_files, read_document, reading_failure
 from workbench.formats.rendering import edit_rendered
-from workbench.split.langid import detection_text
+from workbench.split.langid import has_language_letters
 from workbench.split.segment import Segmenter, segment_known_language, signature
 from workbench.store.files import (
     SOURCE,
@@ -181,8 +181,7 @@ def _new_records(document: Document) -> list[SegmentRecord]:
     for segment in document.segments:
         source = segment.text_of(document.text)
         # URLs, e-mail addresses and numbers have nothing to translate.
-        has_letters = any(char.isalpha() for char in detection_text(source))
-        if segment.lang == TARGET or not has_letters:
+        if segment.lang == TARGET or not has_language_letters(source):
             status, note = SOURCE, ""
         elif segment.lang == "und":
             status, note = Status.UNTRANSLATED, "language undetermined; set the segment's language to translate it"
