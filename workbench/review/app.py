@@ -18,7 +18,7 @@ from workbench.review import chips, qa
 from workbench.review.overview import SegmentFilter, is_flagged, is_low_confidence, needs_review, project_progress
 from workbench.review.workspace import ConflictError, OpenDocument, Workspace
 from workbench.store.files import SOURCE, SegmentRecord, StoreError
-from workbench.store.workflow import LABELS
+from workbench.store.workflow import LABELS, shown_text
 from workbench.store.workflow import SETTABLE as SETTABLE_STATUSES
 
 SETTABLE = [str(status) for status in SETTABLE_STATUSES]
@@ -416,7 +416,7 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord, document:
             st.caption(f"{record.kind} · {record.start}–{record.end} · {LABELS.get(record.status, record.status)}")
             with st.container(key=f"{direction}-source-{record.id}"):  # right-to-left scripts read right to left
                 if spans or marks:  # its links, bold phrases and images as chips (text escaped)
-                    st.html(f'<div class="wb-chips" dir="{direction}">{chips.source_chips(record.source, spans, marks)}</div>')
+                    st.html(f'<div class="wb-chips" dir="{direction}">{chips.marked(record.source, spans, marks)}</div>')
                 else:
                     st.text(record.source)
             terms = glossary_of(ws).find(record.source, record.lang)
@@ -440,8 +440,9 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord, document:
                 st.info("Changed elsewhere since you started editing. Save to see the conflict, or load the latest version.")
                 st.button("Load the latest version", key=f"reset-{record.id}", on_click=drop_draft, args=(ws, doc_id, record.id, key))
             text = st.text_area("Correction", key=key, height=90, on_change=keep_draft, args=(doc_id, record.id, key))
+            typed = replace_text(record, text)  # what QA checks, and the chips below
             if record.machine is not None and record.machine.inline:  # the formatting goes on these words: kept or missing
-                st.html(f'<div class="wb-chips">{chips.kept_chips(text or record.machine.text, record.machine.inline)}</div>')
+                st.html(f'<div class="wb-chips">{chips.kept_chips(shown_text(typed), record.machine.inline)}</div>')
             if record.draft and text == record.draft:
                 st.caption("✎ unsaved draft (kept on disk): Save to make it the correction, or Revert")
                 st.button(
@@ -451,7 +452,7 @@ def foreign_segment(ws: Workspace, doc_id: str, record: SegmentRecord, document:
                     on_click=drop_draft,
                     args=(ws, doc_id, record.id, key),
                 )
-            for issue in qa.check(replace_text(record, text), glossary_of(ws)):
+            for issue in qa.check(typed, glossary_of(ws)):
                 st.caption(plain(f"QA {issue.severity} · {issue.check}: {issue.message}"))
             show_flash(f"flash-{record.id}")
             save_column, approve_column, more_column = st.columns(3)

@@ -38,10 +38,6 @@ def marked(text: str, spans: list[tuple[int, int]], marks: list[tuple[int, str]]
     return "".join(parts)
 
 
-def source_chips(source: str, spans: list[tuple[int, int]], marks: list[tuple[int, str]]) -> str:
-    return marked(source, spans, marks)
-
-
 def english_chips(source: str, english: str, inline: tuple[str, ...], spans: list[tuple[int, int]], marks: list[tuple[int, str]]) -> str:
     """The English with each span's chip on the words its English was found at (none when
     not found: the segment is flagged ``markup``) and each mark as far through as in the source."""
@@ -63,4 +59,4 @@ def kept_chips(typed: str, inline: tuple[str, ...]) -> str:
     return " ".join(chips)
 
 
-__all__ = ["english_chips", "kept_chips", "marked", "source_chips"]
+__all__ = ["english_chips", "kept_chips", "marked"]
