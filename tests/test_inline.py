@@ -90,3 +90,11 @@ def test_an_image_marks_its_place_is_never_written_and_stays_as_far_through_the_
     )  # fmt: skip
     (rendered,) = rendering("markdown", data, "note.md", extracted.text, [record]).values()
     assert rendered.decode() == "A ![logo](a.png) picture and a **bold** word.\n"
+
+
+def test_each_segment_gets_the_images_in_it_and_the_first_of_two_glued_segments_the_one_between():
+    from workbench.formats.blocks import marks_by_segment
+
+    marks = ((5, "image"), (10, "footnote"), (20, "image"), (30, "field"))
+    # The note at 10 ends the first segment and starts the second (no space between): the first's.
+    assert marks_by_segment(marks, [(0, 10), (10, 15), (16, 25)]) == [[(5, "image"), (10, "footnote")], [], [(4, "image")]]

@@ -136,15 +136,15 @@ def _export_xliff(translations: list[TranslationFile], corpus: Path | None = Non
     and fields are ``<x/>`` in both, so CAT tools protect them."""
     from lxml import etree
 
-    from workbench.formats.blocks import locate, placed_marks, segment_inline_spans, segment_marks
+    from workbench.formats.blocks import locate, marks_by_segment, placed_marks, segment_inline_spans
     from workbench.formats.rendering import source_styles
 
     ns = "urn:oasis:names:tc:xliff:document:1.2"
     xml_ns = "http://www.w3.org/XML/1998/namespace"
     root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
     files: dict[str, etree._Element] = {}
-    styled: dict[str, tuple | None] = {}
-    taken: dict[str, int] = {}  # per document, the end of the last segment given its elements
+    styled: dict[str, object | None] = {}  # per document: formats.Extracted, or None for plain text
+    marks_of: dict[tuple[str, str], list[tuple[int, str]]] = {}  # per exported segment: its images, notes, fields
     for translation, record in _units(translations):
         file_node = files.get(translation.document_id)
         if file_node is None:
@@ -158,7 +158,11 @@ def _export_xliff(translations: list[TranslationFile], corpus: Path | None = Non
             )
             etree.SubElement(file_node, f"{{{ns}}}body")
             files[translation.document_id] = file_node
-            styled[translation.document_id] = source_styles(translation, corpus)
+            document = styled[translation.document_id] = source_styles(translation, corpus)
+            if document is not None:
+                exported = [r for _, r in _units([translation]) if document.text[r.start : r.end] == r.source]
+                found = marks_by_segment(document.marks, [(r.start, r.end) for r in exported])
+                marks_of.update(((translation.document_id, r.id), marks) for r, marks in zip(exported, found))
         unit = etree.SubElement(file_node[0], f"{{{ns}}}trans-unit", id=record.id)
         unit.set(f"{{{xml_ns}}}space", "preserve")
         if record.status == "approved":
@@ -169,10 +173,7 @@ def _export_xliff(translations: list[TranslationFile], corpus: Path | None = Non
         document = styled[translation.document_id]
         if document is not None and document.text[record.start : record.end] == record.source:
             spans = segment_inline_spans(document.text, document.styles, record.start, record.end)
-            # An element between two segments with no space between them goes with the first.
-            low = max(record.start, taken.get(translation.document_id, -1) + 1)
-            marks = [(at + low - record.start, kind) for at, kind in segment_marks(document.marks, low, record.end)]
-            taken[translation.document_id] = record.end
+            marks = marks_of[translation.document_id, record.id]
         _with_inline(source, record.source, spans, marks, ns)
         target = etree.SubElement(unit, f"{{{ns}}}target", state=XLIFF_STATE[record.status])
         target.set(f"{{{xml_ns}}}lang", TARGET)

@@ -226,14 +226,16 @@ def locate(english: str, spans: list[str], expected: list[float] | None = None) 
     return found
 
 
-def segment_marks(marks: tuple[tuple[int, str], ...], start: int, end: int) -> list[tuple[int, str]]:
-    """The standalone elements (``styled_text``'s marks) in ``[start, end]``, relative to ``start``."""
-    first = bisect.bisect_left(marks, (start, ""))
-    found = []
-    for at, kind in marks[first:]:
-        if at > end:
-            break
-        found.append((at - start, kind))
+def marks_by_segment(marks: tuple[tuple[int, str], ...], bounds: list[tuple[int, int]]) -> list[list[tuple[int, str]]]:
+    """Each segment's standalone elements (``styled_text``'s marks), relative to its start,
+    given the segments' ``(start, end)`` in document order: those in ``[start, end]``, and an
+    element between two segments with no space between them goes with the first."""
+    found: list[list[tuple[int, str]]] = []
+    taken = -1  # the end of the segment before
+    for start, end in bounds:
+        first, last = bisect.bisect_left(marks, (max(start, taken + 1), "")), bisect.bisect_right(marks, (end, "\U0010ffff"))
+        found.append([(at - start, kind) for at, kind in marks[first:last]])
+        taken = end
     return found
 
 

@@ -11,13 +11,14 @@ fills machine output.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
-from workbench.formats.blocks import segment_inline_spans, segment_marks
+from workbench.formats.blocks import marks_by_segment, segment_inline_spans
 from workbench.formats.rendering import edit_rendered, render_english, source_extracted, source_text
 from workbench.review.overview import DocumentSummary, SearchHit, search, summaries
 from workbench.store.files import (
@@ -65,7 +66,16 @@ class OpenDocument:
         image) lie in its source, relative to its start; none when the source is not at hand."""
         if self.text is None or self.text[record.start : record.end] != record.source:
             return [], []
-        return segment_inline_spans(self.text, self.styles, record.start, record.end), segment_marks(self.marks, record.start, record.end)
+        return segment_inline_spans(self.text, self.styles, record.start, record.end), self._marks.get(record.id, [])
+
+    @functools.cached_property
+    def _marks(self) -> dict[str, list[tuple[int, str]]]:
+        """Each segment's standalone elements (the first of two segments with no space between
+        them takes one that stands between them, as in the XLIFF export)."""
+        if self.text is None or not self.marks:
+            return {}
+        matching = [r for r in sorted(self.translation.segments, key=lambda r: r.start) if self.text[r.start : r.end] == r.source]
+        return {r.id: found for r, found in zip(matching, marks_by_segment(self.marks, [(r.start, r.end) for r in matching]))}
 
     def rendering(self) -> str:
         if self.text is None:
