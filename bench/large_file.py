@@ -16,7 +16,7 @@ lines, one ``predict`` per line, in this run. Prints MB/s and the ratio to the b
 
 First, start-up: ``workbench detect`` on a one-line file in a new process (best of five,
 and its peak memory), for a line py3langid is sure of and for a short one it is not (which
-loads heliport too). Targets: under 0.5 s and 400 MB.
+asks HeLI too). Targets: under 0.5 s and 400 MB.
 """
 
 from __future__ import annotations

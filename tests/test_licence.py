@@ -90,7 +90,7 @@ def test_the_project_is_gpl3_or_later():
 def test_every_runtime_dependency_allows_gpl3():
     problems = []
     dependencies = runtime_dependencies()
-    assert "heliport" in dependencies and "translate-toolkit" in dependencies
+    assert "py3langid" in dependencies and "translate-toolkit" in dependencies
     for name in dependencies:
         found, source = licence_of(name)
         # An expression with OR needs one compatible choice; otherwise every licence found must be.

@@ -32,6 +32,7 @@ class Language:
     rtl: bool = False
     aliases: tuple[str, ...] = ()
     nllb: str | None = None
+    heli: str | None = None
     close: str | None = None
     abbreviations: tuple[str, ...] = ()
     name_particles: tuple[str, ...] = ()

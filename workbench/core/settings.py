@@ -149,7 +149,7 @@ DECLARED: tuple[Declared, ...] = (
         "detector",
         _detector,
         "ensemble",
-        "Language detector: ensemble (py3langid + heliport), py3langid, heliport, fasttext, cld3 or langdetect.",
+        "Language detector: ensemble (py3langid + HeLI), py3langid, heliport, fasttext, cld3 or langdetect.",
     ),
     Declared(
         "languages", _languages, None, "Candidate languages, comma-separated ISO 639-1 codes (default: the 14 the workbench knows best)."

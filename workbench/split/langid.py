@@ -8,9 +8,7 @@ first use, never at import.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import math
-import os
 import re
 import threading
 import unicodedata
@@ -21,6 +19,7 @@ from typing import Protocol
 
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
+from workbench.split import heli, mapped
 
 # --- scripts ----------------------------------------------------------------------------
 
@@ -314,87 +313,32 @@ class _Py3langidTables:
     depth: int  # the longest byte string a state stands for (``_automaton_depth``)
 
 
-# Bump when the files written below change.
-_TABLES_FORMAT = 1
-_TABLE_ARRAYS = ("ptc", "pc", "rows", "row_base", "output")
-
-
-def cache_folder() -> Path:
-    """The user's cache folder for the workbench's unpacked detector tables."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "translation-workbench"
+# Bump when the arrays built below change.
+_TABLES_FORMAT = 2
 
 
 def _py3langid_tables() -> _Py3langidTables:
     """py3langid's model (an LZMA-compressed archive: 0.6 s and 200 MB to unpack each time)
-    unpacked once into ``cache_folder()`` as ``.npy`` files and memory-mapped from there:
-    a start takes milliseconds, and only the pages a text needs are read. Keyed by the
-    model file, so an upgrade of py3langid unpacks its own; where the cache cannot be
-    written, the tables stay in memory."""
+    unpacked once into the user's cache and memory-mapped from there (``mapped``)."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     model = Path(MODEL_DIR) / MODEL_FILE
-    stat = model.stat()
-    key = hashlib.sha256(f"{_TABLES_FORMAT}|{model}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    folder = cache_folder() / f"py3langid-{key}"
-    try:
-        return _mapped_tables(folder)
-    except (OSError, ValueError, KeyError):
-        pass
-    tables = _unpacked_tables(model)
-    try:
-        _write_tables(folder, tables)
-        return _mapped_tables(folder)
-    except OSError:
-        return tables
+    arrays, meta = mapped.cached_arrays("py3langid", model, _TABLES_FORMAT, lambda: _unpacked_tables(model))
+    return _Py3langidTables(classes=list(meta["classes"]), depth=int(meta["depth"]), **arrays)
 
 
-def _unpacked_tables(model: Path) -> _Py3langidTables:
+def _unpacked_tables(model: Path) -> tuple[mapped.Arrays, dict]:
     import numpy as np
     from py3langid.modelio import load_model
 
     ptc, pc, classes, nextmove, row, output = load_model(model)
     rows = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
     row_base = np.asarray(row, dtype=np.int64) << 8
-    return _Py3langidTables(
-        np.asarray(ptc), np.asarray(pc, dtype=np.float32), list(classes), rows, row_base, np.asarray(output, dtype=np.int64),
-        _automaton_depth(rows, row_base),
-    )  # fmt: skip
-
-
-def _write_tables(folder: Path, tables: _Py3langidTables) -> None:
-    """Written into a fresh folder beside ``folder`` and renamed: a reader sees all or nothing,
-    and of two processes writing at once, the first rename wins."""
-    import json
-    import shutil
-    import tempfile
-
-    import numpy as np
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
-        for name in _TABLE_ARRAYS:
-            np.save(fresh / f"{name}.npy", np.ascontiguousarray(getattr(tables, name)))
-        (fresh / "meta.json").write_text(json.dumps({"classes": tables.classes, "depth": tables.depth}), encoding="utf-8")
-        try:
-            fresh.rename(folder)
-        except OSError:
-            if not (folder / "meta.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-
-
-def _mapped_tables(folder: Path) -> _Py3langidTables:
-    import json
-
-    import numpy as np
-
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    # Plain arrays over the mapped files (np.memmap's indexing costs a Python call per result).
-    arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)) for name in _TABLE_ARRAYS}
-    return _Py3langidTables(classes=list(meta["classes"]), depth=int(meta["depth"]), **arrays)
+    arrays = {
+        "ptc": np.asarray(ptc), "pc": np.asarray(pc, dtype=np.float32), "rows": rows, "row_base": row_base,
+        "output": np.asarray(output, dtype=np.int64),
+    }  # fmt: skip
+    return arrays, {"classes": list(classes), "depth": _automaton_depth(rows, row_base)}
 
 
 def _py3langid_bytes(text: str) -> bytes:
@@ -459,55 +403,45 @@ def _optional(module: str, distribution: str):
         raise WorkbenchError(f"the {distribution} detector is not installed: pip install {distribution}") from error
 
 
-class HeliportBackend:
-    """heliport: HeLI-OTS (character n-gram and word models, 220 languages, Kurmanji among
-    them) ported to Rust; the models are inside its 129 MB wheel. GPLv3."""
+class HeliBackend:
+    """The ``heliport`` detector: HeLI-OTS (character n-gram and word models; Kurmanji among
+    them) by heliport's method, over the models the workbench keeps (``heli``: 34 languages,
+    mapped tables, no 900 MB load)."""
 
     name = "heliport"
 
-    def __init__(self) -> None:
-        self._identifier = _optional("heliport", "heliport").Identifier()
-        self._labels: dict[tuple[str, ...], dict[str, str]] = {}
-
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
-        # HeLI's score is the mean over words of -log10 P(word | language); a posterior needs
-        # the sum, so the mean is scaled back by the number of words it averaged.
-        words = max(1, len(_LETTER_WORD.findall(text)))
-        wanted = self._labels_of(candidates)
-        scores: dict[str, float] = {}
-        ranked = self._identifier.identify_topk_with_score(text, _HELIPORT_TOP)
-        for label, score in ranked:
-            code = wanted.get(label)
-            if code is not None and code not in scores:
-                scores[code] = score
-        if not scores:
-            return [0.0] * len(candidates)
-        # A candidate ranked below the top ones scores no better than the last of them.
-        floor = ranked[-1][1]
-        logits = [-scores.get(code, floor) * words * math.log(10) for code in candidates]
-        top = max(logits)
-        weights = [math.exp(value - top) for value in logits]
-        total = sum(weights)
-        return [weight / total for weight in weights]
+        return self.probabilities_many([text], candidates)[0]
 
-    def _labels_of(self, candidates: tuple[str, ...]) -> dict[str, str]:
-        """heliport's labels (ISO 639-3) that map to ``candidates``: ``kmr`` → ``ku``."""
-        labels = self._labels.get(candidates)
-        if labels is None:
-            labels = {}
-            for label in self._identifier.get_confidence_all():
-                try:
-                    code = languages.normalize(label)
-                except WorkbenchError:
-                    continue
-                if code in candidates:
-                    labels[label] = code
-            self._labels[candidates] = labels
-        return labels
+    def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
+        """``probabilities`` of each text; a text without a word HeLI reads gets zeros."""
+        import numpy as np
+
+        if not texts:
+            return []
+        table = heli.tables()
+        sums, words = table.summed(texts)
+        means = sums / np.maximum(words, 1)[:, None]
+        # Below the few languages that explain a text best, HeLI cannot tell candidates apart:
+        # their scores stop there (Czech text is no more Turkish than Spanish). heliport's
+        # top 32 of 220 languages was the same rule; here, the top 5 of the 34 kept.
+        floor = np.sort(means, axis=1)[:, min(_HELI_FLOOR_RANK, means.shape[1]) - 1]
+        models = [languages.REGISTRY[code].heli if code in languages.REGISTRY else None for code in candidates]
+        columns = [table.languages.index(model) if model in table.languages else None for model in models]
+        scores = np.column_stack([means[:, column] if column is not None else floor for column in columns])
+        scores = np.minimum(scores, floor[:, None])
+        # HeLI's mean per word, times the text's runs of letters ("l'assemblea" is two): a
+        # log-likelihood on the scale _HELI_WEIGHT was measured with.
+        runs = np.fromiter((max(1, len(_LETTER_RUN.findall(text))) for text in texts), dtype=np.float64, count=len(texts))
+        logits = -scores * runs[:, None] * math.log(10)
+        weights = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities = weights / weights.sum(axis=1, keepdims=True)
+        probabilities[words == 0] = 0.0
+        return probabilities.tolist()
 
 
-# Candidates beyond heliport's top 32 of 220 languages are far too unlikely to matter.
-_HELIPORT_TOP = 32
+_HELI_FLOOR_RANK = 5
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 class Cld3Backend:
@@ -526,9 +460,6 @@ class Cld3Backend:
         return _renormalised(scores, candidates)
 
 
-_LETTER_WORD = re.compile(r"[^\W\d_]+")
-
-
 # Letters beyond a-z that each Latin-script language writes. A letter outside this set is
 # evidence against the language: Turkish never writes ê, Kurmanji never ğ or ö. Spanish's
 # inverted marks count as letters: no other of these languages writes "¿" or "¡".
@@ -537,14 +468,14 @@ _LATIN_EXTRAS: dict[str, set[str]] = {
     code: set(language.letters) for code, language in languages.REGISTRY.items() if language.letters is not None
 }
 _FOREIGN_LETTER_COST = 1.0
-# heliport's log-likelihoods are summed over words (HeliportBackend), which makes it far
+# HeLI's log-likelihoods are summed over words (HeliBackend), which makes it far
 # more certain than py3langid on the same text; this weight puts the two on one scale.
-_HELIPORT_WEIGHT = 0.1
+_HELI_WEIGHT = 0.1
 _SURE_ENOUGH = 0.999
 
 
 class EnsembleBackend:
-    """py3langid and heliport combined in log space, with a penalty per letter a Latin-script
+    """py3langid and HeLI combined in log space, with a penalty per letter a Latin-script
     language never writes (Turkish has no ê, Kurmanji no ğ).
 
     Measured on both development sets (bench/langid.py): better than either alone on
@@ -558,8 +489,7 @@ class EnsembleBackend:
         self._py3langid = load_backend("py3langid")  # one copy of its model per process
 
     @property
-    def _heliport(self) -> Backend:
-        # Loaded when a text first needs it (0.5 s, 900 MB): a text py3langid is sure of never does.
+    def _heli(self) -> HeliBackend:
         return load_backend("heliport")
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
@@ -572,17 +502,18 @@ class EnsembleBackend:
         if not texts:
             return []
         first = np.asarray(self._py3langid.probabilities_many(texts, candidates), dtype=np.float64)
-        # When py3langid is this sure, heliport's vote (weighted 0.1) has not changed the
+        # When py3langid is this sure, HeLI's vote (weighted 0.1) has not changed the
         # answer once on the two development sets (1,580 such pieces): skip it, half the cost.
         second = np.ones_like(first)
-        for index in np.flatnonzero(first.max(axis=1) < _SURE_ENOUGH).tolist():
-            second[index] = self._heliport.probabilities(texts[index], candidates)
+        unsure = np.flatnonzero(first.max(axis=1) < _SURE_ENOUGH)
+        if len(unsure):
+            second[unsure] = self._heli.probabilities_many([texts[index] for index in unsure.tolist()], candidates)
         penalty = np.zeros_like(first)
         for index, text in enumerate(texts):
             letters = foreign_letters(text)
             if letters:
                 penalty[index] = [len(letters - _LATIN_EXTRAS.get(code, letters)) for code in candidates]
-        logits = np.log(first + 1e-6) + _HELIPORT_WEIGHT * np.log(second + 1e-300) - _FOREIGN_LETTER_COST * penalty
+        logits = np.log(first + 1e-6) + _HELI_WEIGHT * np.log(second + 1e-300) - _FOREIGN_LETTER_COST * penalty
         weights = np.exp(logits - logits.max(axis=1, keepdims=True))
         return (weights / weights.sum(axis=1, keepdims=True)).tolist()
 
@@ -709,7 +640,7 @@ BACKENDS: dict[str, type] = {
     "fasttext": FastTextBackend,
     "py3langid": Py3LangidBackend,
     "langdetect": LangdetectBackend,
-    "heliport": HeliportBackend,
+    "heliport": HeliBackend,
     "cld3": Cld3Backend,
 }
 DEFAULT_BACKEND = "ensemble"
