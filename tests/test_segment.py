@@ -675,6 +675,7 @@ _ENGLISH_CONTEXT = (
         ("Yeah.", "en", "main-unsure"),
         ("De havenarbeiders staken al drie weken. De vakbond eist hogere lonen en betere contracten.", "nl", "outside-line"),
         ("Robotnicy portu strajkują od trzech tygodni, a firma milczy. Związek żąda podwyżek.", "pl", "outside-segment"),
+        ("Havenarbeiders staken al weken.", "nl", "outside-agreed"),
     ],
 )
 def test_each_rule_names_itself_on_the_segment_it_decides(segmenter, line, lang, rule):
@@ -682,6 +683,21 @@ def test_each_rule_names_itself_on_the_segment_it_decides(segmenter, line, lang,
     (segment,) = [s for s in segmenter.segment(text) if s.start >= len(_ENGLISH_CONTEXT)]
     assert (text[segment.start : segment.end], segment.lang, segment.rule) == (line.strip('"'), lang, rule)
     assert rule in RULES
+
+
+def test_names_addresses_and_hashes_in_english_are_never_taken_for_a_language_outside_the_list(segmenter):
+    text = (
+        "Thanks to the whole team for the patches and the reviews.\n"
+        " -- Zbigniew Jędrzejewski-Szmek <zbyszek@in.waw.pl>  Mon, 01 Jan 2024\n"
+        "Copyright 2014 Thijs van den Berg\n"
+        "  * debian/patches/d21664cce1db8debe2528f36b1fbd2b8af9c9401.patch:\n"
+    )
+    assert {(text[s.start : s.end], s.lang) for s in segmenter.segment(text) if s.lang not in ("en", "und")} == set()
+    # Technical English the detector is unsure of is English words: not Latin.
+    assert {s.lang for s in segmenter.segment("Thanks to the team.\n5-qubit quantum computer simulator (Python 3)\n")} == {"en"}
+    # The same words with a sentence of Polish are asked, and are Polish.
+    polish = "Thanks to the whole team.\nRobotnicy portu strajkują od trzech tygodni, a firma milczy.\n"
+    assert [s.lang for s in segmenter.segment(polish)] == ["en", "pl"]
 
 
 def test_a_number_takes_the_document_language_and_joins_its_sentence_but_alone_has_none(segmenter):

@@ -647,7 +647,7 @@ DEFAULT_BACKEND = "ensemble"
 
 
 def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tuple[str | None, float]]:
-    """For each text, py3langid's most likely language over every language it knows (97) and
+    """For each text, py3langid's most likely language over every language it knows (140) and
     its probability, or ``(None, p)`` when that language is one of ``candidates``; close
     languages (``_CLOSE_LANGUAGES``) count together."""
     import numpy as np
@@ -662,9 +662,20 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     # The likeliest member of each text's likeliest group names it.
     leaders = (probabilities * members[:, best].T).argmax(axis=1)
     return [
-        (None if known[leader] in candidates else known[leader], float(totals[row, group]))
+        # zxx ("no linguistic content": hashes, codes) is no language outside the list.
+        (None if known[leader] in candidates or known[leader] == "zxx" else known[leader], float(totals[row, group]))
         for row, (leader, group) in enumerate(zip(leaders.tolist(), best.tolist()))
     ]
+
+
+def heli_leaders(texts: list[str]) -> list[str | None]:
+    """For each text, the language whose HeLI-OTS model explains it best among every model the
+    workbench keeps (34: the candidates and 20 more), or ``None`` for no word HeLI reads."""
+
+    table = heli.tables()
+    sums, words = table.summed(texts)
+    codes = {language.heli: code for code, language in languages.REGISTRY.items() if language.heli}
+    return [codes.get(table.languages[index]) if count else None for index, count in zip(sums.argmin(axis=1).tolist(), words.tolist())]
 
 
 @cache

@@ -184,13 +184,17 @@ class SegmenterConfig:
     # -lexicon_against they read as the main language and the piece keeps it.
     lexicon_for: float = 2.0
     lexicon_against: float = 1.0
-    # Open set: a segment with at least this many letters that py3langid, over all the
-    # languages it knows (97), puts at least this surely in a language outside
+    # Open set: a segment with at least this many letters in words (names, addresses and
+    # numbers set aside) that py3langid, over all the languages it knows (140), puts at
+    # least this surely in a language outside
     # ``languages`` gets that language's code ("cs", "pl" …): it is not one of ours, and a
     # run says it has no model for it. Never fired on the 2,661 in-set sentences of the
     # development sets or on 27k words of English; see docs/benchmarks.md.
     outside_letters: int = 15
     outside_confidence: float = 0.8
+    # ...or at least this surely when HeLI, over every model it has (34: the candidates and
+    # twenty more), finds the same language: two detectors of different kinds agree on it.
+    outside_agreed: float = 0.5
     outside_english_below: float = 0.9  # an English segment is asked only when less sure than this
 
 
@@ -235,8 +239,9 @@ RULES: dict[str, str] = {
     "kept-main:no-leaning": "the word lists do not lean the detector's way (layer 6)",
     "kept-main:detector-unsure": "no evidence a reader would accept against the main language (layer 6)",
     "short-between-neighbours": "three words or fewer between two neighbours that agree: their language (layer 7)",
-    "outside-line": "a whole line in a language outside the candidates, by py3langid over 97 languages (layer 8)",
-    "outside-segment": "a segment in a language outside the candidates, by py3langid over 97 languages (layer 8)",
+    "outside-line": "a whole line in a language outside the candidates, by py3langid over 140 languages (layer 8)",
+    "outside-segment": "a segment in a language outside the candidates, by py3langid over 140 languages (layer 8)",
+    "outside-agreed": "a line or segment in a language outside the candidates, on which py3langid (less sure) and HeLI over its 34 models agree (layer 8)",
     "forced": "the language given with --lang: no detection",
 }
 
@@ -343,42 +348,79 @@ class Segmenter:
         return segment.lang != "en" or segment.confidence < self.config.outside_english_below
 
     def _asked(self, text: str, segment: Segment) -> bool:
+        piece = text[segment.start : segment.end]
         return (
             segment.lang != "und"
             and self._may_be_outside(segment)
-            and _has_letters_at_least(text[segment.start : segment.end], self.config.outside_letters)
+            and self._long_enough_to_ask(piece)
+            and not (segment.lang == "en" and _mostly_common_english(piece))
         )
+
+    def _long_enough_to_ask(self, text: str) -> bool:
+        """Whether ``text`` has ``outside_letters`` letters in words: names, the particles
+        between them, addresses, numbers and hashes carry no language ("Zbigniew
+        Jędrzejewski-Szmek" or "Thijs van den Berg" in an English changelog is no Polish
+        or Dutch text), as they are no evidence in layer 6."""
+        wanted = self.config.outside_letters
+        if not _has_letters_at_least(text, wanted):
+            return False
+        # Twice the letters in plain words not capitalised are more than particles between names.
+        plain = map(_strip_edge_punctuation, text.split())
+        if sum(len(word) for word in plain if word.isalpha() and not word[0].isupper()) >= 2 * wanted:
+            return True
+        words, _, links = _words_and_names(text, True)
+        return sum(len(word) for index, word in enumerate(words) if index not in links) >= wanted
 
     def _outside_languages(self, text: str, per_line: list[list[Segment]]) -> list[list[Segment]]:
         """The open-set stage. A line (then a segment) that py3langid, over all the languages
         it knows, puts surely in one outside the candidates gets its code: a whole line first,
         since the candidates' detectors cut an unknown language into pieces of near ones."""
-        sure = self.config.outside_confidence
         # A line cut in pieces, none of them English the detector was sure of.
         lines = [
             i
             for i, line in enumerate(per_line)
             if len(line) > 1
             and all(self._may_be_outside(segment) for segment in line)
-            and _has_letters_at_least(text[line[0].start : line[-1].end], self.config.outside_letters)
+            and self._long_enough_to_ask(text[line[0].start : line[-1].end])
         ]
         bounds = [(per_line[i][0].start, per_line[i][-1].end) for i in lines]
         decided = set()  # lines labelled whole: not asked again segment by segment
-        for index, (_, end), (code, probability) in zip(
-            lines, bounds, langid.outside_languages([text[a:b] for a, b in bounds], self.config.languages)
+        for index, (_, end), (code, probability, rule) in zip(
+            lines, bounds, self._outside_of([text[a:b] for a, b in bounds], "outside-line")
         ):
-            if code is not None and probability >= sure:
+            if rule is not None:
                 first = per_line[index][0]
-                per_line[index] = [replace(first, end=end, lang=code, confidence=round(probability, 4), rule="outside-line")]
+                per_line[index] = [replace(first, end=end, lang=code, confidence=round(probability, 4), rule=rule)]
                 decided.add(index)
         asked = [
             (i, j) for i, line in enumerate(per_line) if i not in decided for j, segment in enumerate(line) if self._asked(text, segment)
         ]
         texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in asked]
-        for (i, j), (code, probability) in zip(asked, langid.outside_languages(texts, self.config.languages)):
-            if code is not None and probability >= sure:
-                per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule="outside-segment")
+        for (i, j), (code, probability, rule) in zip(asked, self._outside_of(texts, "outside-segment")):
+            if rule is not None:
+                per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule=rule)
         return per_line
+
+    def _outside_of(self, texts: list[str], sure_rule: str) -> list[tuple[str | None, float, str | None]]:
+        """For each text, py3langid's language outside the candidates (or ``None``), its
+        probability, and the rule that gives the text that language (or ``None``): py3langid
+        sure of it, or less sure and HeLI over all its models agreeing."""
+        found = langid.outside_languages(texts, self.config.languages)
+        config = self.config
+        # HeLI is asked only where its agreement would decide.
+        unsure = [
+            index for index, (code, p) in enumerate(found) if code is not None and config.outside_agreed <= p < config.outside_confidence
+        ]
+        agreed = dict(zip(unsure, langid.heli_leaders([texts[index] for index in unsure]) if unsure else []))
+        results = []
+        for index, (code, probability) in enumerate(found):
+            rule = None
+            if code is not None and probability >= config.outside_confidence:
+                rule = sure_rule
+            elif code is not None and agreed.get(index) == code:
+                rule = "outside-agreed"
+            results.append((code, probability, rule))
+        return results
 
     def _classified_lines(self, lines: list[str]) -> list[list[_Piece]]:
         """Each line's pieces, classified, with offsets into the line."""
@@ -1415,6 +1457,18 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
             kept.append(segment)
         result.append(kept)
     return result
+
+
+def _mostly_common_english(text: str) -> bool:
+    """Whether two thirds of the words of ``text`` (names set aside) are common English words
+    (once per million or more): technical English the detector was unsure of ("additional
+    scribus templates", "limit maximum queue appropriately") is no Latin."""
+    words = _words_and_names(text, True)[0]
+    common = sum(1 for word in words if (langid.zipf(word.lower(), "en") or 0.0) >= _COMMON_ZIPF)
+    return bool(words) and 3 * common >= 2 * len(words)
+
+
+_COMMON_ZIPF = 3.0
 
 
 def _has_letters_at_least(text: str, count: int) -> bool:
