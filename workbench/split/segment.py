@@ -348,45 +348,30 @@ class Segmenter:
         return segment.lang != "en" or segment.confidence < self.config.outside_english_below
 
     def _asked(self, text: str, segment: Segment) -> bool:
-        piece = text[segment.start : segment.end]
         return (
             segment.lang != "und"
             and self._may_be_outside(segment)
-            and self._long_enough_to_ask(piece)
-            and not (segment.lang == "en" and _mostly_common_english(piece))
+            and _has_letters_at_least(text[segment.start : segment.end], self.config.outside_letters)
         )
-
-    def _long_enough_to_ask(self, text: str) -> bool:
-        """Whether ``text`` has ``outside_letters`` letters in words: names, the particles
-        between them, addresses, numbers and hashes carry no language ("Zbigniew
-        Jędrzejewski-Szmek" or "Thijs van den Berg" in an English changelog is no Polish
-        or Dutch text), as they are no evidence in layer 6."""
-        wanted = self.config.outside_letters
-        if not _has_letters_at_least(text, wanted):
-            return False
-        # Twice the letters in plain words not capitalised are more than particles between names.
-        plain = map(_strip_edge_punctuation, text.split())
-        if sum(len(word) for word in plain if word.isalpha() and not word[0].isupper()) >= 2 * wanted:
-            return True
-        words, _, links = _words_and_names(text, True)
-        return sum(len(word) for index, word in enumerate(words) if index not in links) >= wanted
 
     def _outside_languages(self, text: str, per_line: list[list[Segment]]) -> list[list[Segment]]:
         """The open-set stage. A line (then a segment) that py3langid, over all the languages
-        it knows, puts surely in one outside the candidates gets its code: a whole line first,
-        since the candidates' detectors cut an unknown language into pieces of near ones."""
+        it knows, puts in one outside the candidates (surely, or with HeLI agreeing) gets its
+        code: a whole line first, since the candidates' detectors cut an unknown language
+        into pieces of near ones."""
         # A line cut in pieces, none of them English the detector was sure of.
         lines = [
             i
             for i, line in enumerate(per_line)
             if len(line) > 1
             and all(self._may_be_outside(segment) for segment in line)
-            and self._long_enough_to_ask(text[line[0].start : line[-1].end])
+            and _has_letters_at_least(text[line[0].start : line[-1].end], self.config.outside_letters)
         ]
         bounds = [(per_line[i][0].start, per_line[i][-1].end) for i in lines]
         decided = set()  # lines labelled whole: not asked again segment by segment
+        line_texts = [text[a:b] for a, b in bounds]
         for index, (_, end), (code, probability, rule) in zip(
-            lines, bounds, self._outside_of([text[a:b] for a, b in bounds], "outside-line")
+            lines, bounds, self._outside_of(line_texts, [False] * len(lines), "outside-line")
         ):
             if rule is not None:
                 first = per_line[index][0]
@@ -396,21 +381,26 @@ class Segmenter:
             (i, j) for i, line in enumerate(per_line) if i not in decided for j, segment in enumerate(line) if self._asked(text, segment)
         ]
         texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in asked]
-        for (i, j), (code, probability, rule) in zip(asked, self._outside_of(texts, "outside-segment")):
+        english = [per_line[i][j].lang == "en" for i, j in asked]
+        for (i, j), (code, probability, rule) in zip(asked, self._outside_of(texts, english, "outside-segment")):
             if rule is not None:
                 per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule=rule)
         return per_line
 
-    def _outside_of(self, texts: list[str], sure_rule: str) -> list[tuple[str | None, float, str | None]]:
+    def _outside_of(self, texts: list[str], english: list[bool], sure_rule: str) -> list[tuple[str | None, float, str | None]]:
         """For each text, py3langid's language outside the candidates (or ``None``), its
-        probability, and the rule that gives the text that language (or ``None``): py3langid
-        sure of it, or less sure and HeLI over all its models agreeing."""
-        found = langid.outside_languages(texts, self.config.languages)
+        probability, and the rule that gives the text that language, or ``None``: py3langid
+        sure of it, or less sure and HeLI over all its models agreeing; never for text whose
+        language is its words alone (``_language_in_words``)."""
         config = self.config
-        # HeLI is asked only where its agreement would decide.
-        unsure = [
-            index for index, (code, p) in enumerate(found) if code is not None and config.outside_agreed <= p < config.outside_confidence
+        found = [
+            (code, p)
+            if code is not None and p >= min(config.outside_agreed, config.outside_confidence) and self._language_in_words(text, is_english)
+            else (None, p)
+            for text, is_english, (code, p) in zip(texts, english, langid.outside_languages(texts, config.languages))
         ]
+        # HeLI is asked only where its agreement would decide.
+        unsure = [index for index, (code, p) in enumerate(found) if code is not None and p < config.outside_confidence]
         agreed = dict(zip(unsure, langid.heli_leaders([texts[index] for index in unsure]) if unsure else []))
         results = []
         for index, (code, probability) in enumerate(found):
@@ -421,6 +411,18 @@ class Segmenter:
                 rule = "outside-agreed"
             results.append((code, probability, rule))
         return results
+
+    def _language_in_words(self, text: str, english: bool) -> bool:
+        """Whether ``text`` says its language in words: ``outside_letters`` letters of words
+        (names, the particles between them, addresses, numbers and hashes carry no language:
+        "Zbigniew Jędrzejewski-Szmek" or "Thijs van den Berg" in an English changelog is no
+        Polish or Dutch text, as they are no evidence in layer 6), and, for a segment the
+        detector called English, not two thirds common English words ("additional scribus
+        templates" is no Latin). Asked only of what py3langid puts outside the candidates."""
+        words, _, links = _words_and_names(text, True)
+        if sum(len(word) for index, word in enumerate(words) if index not in links) < self.config.outside_letters:
+            return False
+        return not (english and _mostly_common_english(words))
 
     def _classified_lines(self, lines: list[str]) -> list[list[_Piece]]:
         """Each line's pieces, classified, with offsets into the line."""
@@ -1459,11 +1461,9 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
     return result
 
 
-def _mostly_common_english(text: str) -> bool:
-    """Whether two thirds of the words of ``text`` (names set aside) are common English words
-    (once per million or more): technical English the detector was unsure of ("additional
-    scribus templates", "limit maximum queue appropriately") is no Latin."""
-    words = _words_and_names(text, True)[0]
+def _mostly_common_english(words: list[str]) -> bool:
+    """Whether two thirds of ``words`` are common English words (once per million or more):
+    technical English the detector was unsure of ("limit maximum queue appropriately")."""
     common = sum(1 for word in words if (langid.zipf(word.lower(), "en") or 0.0) >= _COMMON_ZIPF)
     return bool(words) and 3 * common >= 2 * len(words)
 
