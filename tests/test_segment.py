@@ -639,6 +639,14 @@ def test_a_paragraph_in_a_language_outside_the_list_gets_its_own_code(segmenter,
     ]
 
 
+def test_a_variety_of_a_candidate_is_that_candidate_to_the_open_set():
+    # py3langid puts this Egyptian Arabic first (arz) when Arabic is no candidate; with Arabic
+    # a candidate, the variety counts as Arabic, whose model translates it.
+    egyptian = "انا مش عارف اعمل ايه دلوقتي، عشان الموضوع ده صعب قوي"
+    assert langid.outside_languages([egyptian], ("en", "de", "fr"))[0][0] == "arz"
+    assert langid.outside_languages([egyptian], ("en", "ar"))[0][0] is None
+
+
 def test_the_candidates_keep_their_own_labels_and_the_open_set_can_be_switched_off(segmenter):
     text = "The union met on Monday.\n\nOs trabalhadores do porto entraram em greve na segunda-feira.\n"
     assert [s.lang for s in segmenter.segment(text)] == ["en", "pt"]

@@ -34,6 +34,7 @@ class Language:
     nllb: str | None = None
     heli: str | None = None
     close: str | None = None
+    variety_of: str | None = None
     abbreviations: tuple[str, ...] = ()
     name_particles: tuple[str, ...] = ()
 

@@ -649,11 +649,12 @@ DEFAULT_BACKEND = "ensemble"
 def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tuple[str | None, float]]:
     """For each text, py3langid's most likely language over every language it knows (140) and
     its probability, or ``(None, p)`` when that language is one of ``candidates``; close
-    languages (``_CLOSE_LANGUAGES``) count together."""
+    languages (``_CLOSE_LANGUAGES``) count together, and a candidate's varieties count as it
+    (Egyptian Arabic is Arabic to an Arabic model)."""
     import numpy as np
 
     backend = load_backend("py3langid")
-    known, members = _outside_groups(candidates)
+    known, members, ours = _outside_groups(candidates)
     if not texts:
         return []
     probabilities = np.asarray(backend.probabilities_many(texts, known))
@@ -663,7 +664,7 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     leaders = (probabilities * members[:, best].T).argmax(axis=1)
     return [
         # zxx ("no linguistic content": hashes, codes) is no language outside the list.
-        (None if known[leader] in candidates or known[leader] == "zxx" else known[leader], float(totals[row, group]))
+        (None if ours[group] or known[leader] == "zxx" else known[leader], float(totals[row, group]))
         for row, (leader, group) in enumerate(zip(leaders.tolist(), best.tolist()))
     ]
 
@@ -680,13 +681,20 @@ def heli_leaders(texts: list[str]) -> list[str | None]:
 
 @cache
 def _outside_groups(candidates: tuple[str, ...]):
-    """py3langid's languages, and a languages × groups matrix of 0 and 1: close languages
-    outside ``candidates`` (``_CLOSE_LANGUAGES``) in one group, every other language alone."""
+    """py3langid's languages, a languages × groups matrix of 0 and 1, and which groups are
+    candidates: each candidate with its varieties (the registry's ``variety_of``) in one
+    group, close languages outside ``candidates`` (``_CLOSE_LANGUAGES``) in one, every other
+    language alone."""
     import numpy as np
 
     known = tuple(load_backend("py3langid").languages())
     position = {code: index for index, code in enumerate(known)}
-    groups = [
+    ours = [
+        [position[code] for code in (candidate, *_VARIETIES.get(candidate, ())) if code in position]
+        for candidate in candidates
+        if candidate in position
+    ]
+    groups = ours + [
         [position[code] for code in group if code in position]
         for group in _CLOSE_LANGUAGES
         if not any(code in candidates for code in group)
@@ -696,8 +704,14 @@ def _outside_groups(candidates: tuple[str, ...]):
     members = np.zeros((len(known), len(groups)))
     for number, group in enumerate(groups):
         members[group, number] = 1.0
-    return known, members
+    return known, members, [number < len(ours) for number in range(len(groups))]
 
+
+# A candidate's varieties that py3langid tells apart (``ar``: ``arz``, ``ary``): the registry's ``variety_of``.
+_VARIETIES: dict[str, tuple[str, ...]] = {}
+for _code, _language in languages.REGISTRY.items():
+    if _language.variety_of:
+        _VARIETIES[_language.variety_of] = (*_VARIETIES.get(_language.variety_of, ()), _code)
 
 # Languages py3langid confuses with each other (for ``outside_languages``): the registry's ``close``.
 _CLOSE_LANGUAGES = tuple(
