@@ -1222,6 +1222,13 @@ def _written_in(words: list[str], lang: str, at_least: float = _WRITTEN_ZIPF) ->
     return bool(words) and all((langid.zipf(word, lang) or 0.0) >= at_least for word in words)
 
 
+def _mostly_common_english(words: list[str]) -> bool:
+    """Whether two thirds of ``words`` are common English words (once per million or more):
+    technical English the detector was unsure of ("limit maximum queue appropriately")."""
+    common = sum(1 for word in words if (langid.zipf(word, "en") or 0.0) >= _COMMON_ZIPF)
+    return bool(words) and 3 * common >= 2 * len(words)
+
+
 def _half_main(words: list[str], lang: str, main: str) -> bool:
     """Do as many of ``words`` read plainly (ten times likelier) as ``main`` as read as ``lang``?"""
     evidence = [langid.word_evidence(word, lang, main) for word in words]
@@ -1459,16 +1466,6 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
             kept.append(segment)
         result.append(kept)
     return result
-
-
-def _mostly_common_english(words: list[str]) -> bool:
-    """Whether two thirds of ``words`` are common English words (once per million or more):
-    technical English the detector was unsure of ("limit maximum queue appropriately")."""
-    common = sum(1 for word in words if (langid.zipf(word.lower(), "en") or 0.0) >= _COMMON_ZIPF)
-    return bool(words) and 3 * common >= 2 * len(words)
-
-
-_COMMON_ZIPF = 3.0
 
 
 def _has_letters_at_least(text: str, count: int) -> bool:
