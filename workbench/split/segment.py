@@ -40,7 +40,7 @@ import numpy as np
 
 from workbench.core import languages
 from workbench.core.document import Document, Segment
-from workbench.split import langid
+from workbench.split import heli, langid
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c]+")
 # A maximal run of one script's letters; neutral characters and marks may sit inside it.
@@ -495,6 +495,7 @@ class Segmenter:
         global _FORKED_FROM
         self.backend  # noqa: B018 - load the detectors before forking, so workers share them
         langid.load_backend("py3langid")
+        heli.tables()  # on a new machine, built once here rather than by every worker at once
         langid.load_word_lists(self.config.languages)
         _FORKED_FROM = self
         self._pool = concurrent.futures.ProcessPoolExecutor(
