@@ -426,8 +426,7 @@ class HeliBackend:
         # their scores stop there (Czech text is no more Turkish than Spanish). heliport's
         # top 32 of 220 languages was the same rule; here, the top 5 of the 34 kept.
         floor = np.sort(means, axis=1)[:, min(_HELI_FLOOR_RANK, means.shape[1]) - 1]
-        models = [languages.REGISTRY[code].heli if code in languages.REGISTRY else None for code in candidates]
-        columns = [table.languages.index(model) if model in table.languages else None for model in models]
+        columns = [table.languages.index(_HELI_MODELS[code]) if _HELI_MODELS.get(code) in table.languages else None for code in candidates]
         scores = np.column_stack([means[:, column] if column is not None else floor for column in columns])
         scores = np.minimum(scores, floor[:, None])
         # HeLI's mean per word, times the text's runs of letters ("l'assemblea" is two): a
@@ -441,6 +440,9 @@ class HeliBackend:
 
 
 _HELI_FLOOR_RANK = 5
+# Each language's HeLI-OTS model ("fa": "pes"), and the language of each model.
+_HELI_MODELS = {code: language.heli for code, language in languages.REGISTRY.items() if language.heli}
+_HELI_LANGUAGES = {model: code for code, model in _HELI_MODELS.items()}
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
@@ -654,19 +656,19 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     import numpy as np
 
     backend = load_backend("py3langid")
-    known, members, ours = _outside_groups(candidates)
+    known, groups, candidate_groups = _outside_groups(candidates)
     if not texts:
         return []
     probabilities = np.asarray(backend.probabilities_many(texts, known))
     # Each text's probability of each group, summed over the group's columns (no matrix
     # product: BLAS's threads spin between calls and took a quarter of two processes' time).
-    totals = np.add.reduceat(probabilities[:, members.order], members.starts, axis=1)
+    totals = np.add.reduceat(probabilities[:, groups.order], groups.starts, axis=1)
     best = totals.argmax(axis=1)
     # The likeliest member of each text's likeliest group names it.
-    leaders = np.where(members.group_of[None, :] == best[:, None], probabilities, -1.0).argmax(axis=1)
+    leaders = np.where(groups.group_of[None, :] == best[:, None], probabilities, -1.0).argmax(axis=1)
     return [
         # zxx ("no linguistic content": hashes, codes) is no language outside the list.
-        (None if ours[group] or known[leader] == "zxx" else known[leader], float(totals[row, group]))
+        (None if group < candidate_groups or known[leader] == "zxx" else known[leader], float(totals[row, group]))
         for row, (leader, group) in enumerate(zip(leaders.tolist(), best.tolist()))
     ]
 
@@ -677,16 +679,17 @@ def heli_leaders(texts: list[str]) -> list[str | None]:
 
     table = heli.tables()
     sums, words = table.summed(texts)
-    codes = {language.heli: code for code, language in languages.REGISTRY.items() if language.heli}
-    return [codes.get(table.languages[index]) if count else None for index, count in zip(sums.argmin(axis=1).tolist(), words.tolist())]
+    return [
+        _HELI_LANGUAGES.get(table.languages[index]) if count else None for index, count in zip(sums.argmin(axis=1).tolist(), words.tolist())
+    ]
 
 
 @cache
 def _outside_groups(candidates: tuple[str, ...]):
-    """py3langid's languages, its columns' groups (``_Groups``), and which groups are
-    candidates: each candidate with its varieties (the registry's ``variety_of``) in one
-    group, close languages outside ``candidates`` (``_CLOSE_LANGUAGES``) in one, every other
-    language alone."""
+    """py3langid's languages, its columns' groups (``_Groups``), and how many of the groups
+    (the first ones) are candidates: each candidate with its varieties (the registry's
+    ``variety_of``) in one group, close languages outside ``candidates``
+    (``_CLOSE_LANGUAGES``) in one, every other language alone."""
     import numpy as np
 
     known = tuple(load_backend("py3langid").languages())
@@ -708,7 +711,7 @@ def _outside_groups(candidates: tuple[str, ...]):
         group_of[group] = number
     order = np.concatenate([np.asarray(group, dtype=np.int64) for group in groups])
     starts = np.cumsum([0] + [len(group) for group in groups[:-1]])
-    return known, _Groups(order, starts, group_of), [number < len(ours) for number in range(len(groups))]
+    return known, _Groups(order, starts, group_of), len(ours)
 
 
 @dataclass(frozen=True)
