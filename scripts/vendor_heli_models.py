@@ -22,21 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workbench.core import languages  # noqa: E402
-from workbench.split.heli import MAX_USED, MODELS, ORDERS  # noqa: E402
+from workbench.split.heli import MODELS, ORDERS, kept_rows  # noqa: E402
 
 
 def trimmed(text: str) -> str:
     """The lines of a model HeLI reads: its total, then grams while frequent enough."""
-    lines = text.split("\n")
-    total = int(lines[0])
-    kept = [lines[0]]
-    for line in lines[1:]:
-        if not line:
-            continue
-        if int(line.split("\t")[1]) / total <= MAX_USED:
-            break  # the files are sorted by frequency: HeLI stops at the first rare gram
-        kept.append(line)
-    return "\n".join(kept) + "\n"
+    rows, _, total = kept_rows(text)
+    return "\n".join([str(total), *("\t".join(row) for row in rows)]) + "\n"
 
 
 def main() -> None:

@@ -130,7 +130,7 @@ def _words(text: str) -> tuple[list[str], bool]:
 
 @cache
 def _non_alpha():
-    import regex  # Unicode properties (\p{L}); a dependency of wordfreq
+    import regex  # Unicode properties (\p{L})
 
     return regex.compile(_NON_ALPHA)
 
@@ -180,8 +180,9 @@ def _built(models: Path) -> tuple[mapped.Arrays, dict]:
     keys = [_keys(order, grams) for _, order, grams, _ in read]
     columns = [np.full(len(grams), codes.index(code), dtype=np.int16) for code, _, grams, _ in read]
     scores = [gram_scores - np.float32(PENALTY) for *_, gram_scores in read]
-    order = np.argsort(np.concatenate(keys), kind="stable")
-    sorted_keys = np.concatenate(keys)[order]
+    all_keys = np.concatenate(keys)
+    order = np.argsort(all_keys, kind="stable")
+    sorted_keys = all_keys[order]
     unique, starts = np.unique(sorted_keys, return_index=True)
     arrays = {
         "keys": unique,
@@ -192,18 +193,28 @@ def _built(models: Path) -> tuple[mapped.Arrays, dict]:
     return arrays, {"languages": codes}
 
 
-def _model_scores(text: str):
-    """Each gram a model holds and -log10 of its share of the language's kept grams, as
-    heliport's ``read_model`` (single precision; grams taken until the first one under
-    ``MAX_USED``; a gram listed twice keeps its last count, both counted in the total)."""
+def kept_rows(text: str):
+    """The (gram, count) rows of a plain-text model that HeLI reads, their counts, and the
+    model's total (its first line): rows are taken until the first one rarer than
+    ``MAX_USED`` (the files are sorted by count)."""
     import numpy as np
 
-    lines = text.rstrip("\n").split("\n")
+    lines = [line for line in text.split("\n") if line]
     total = int(lines[0])
     rows = [line.split("\t") for line in lines[1:]]
     amounts = np.array([int(row[1]) for row in rows], dtype=np.int64)
     rare = np.flatnonzero(amounts / total <= MAX_USED)
     kept = int(rare[0]) if len(rare) else len(rows)
-    last = {row[0]: index for index, row in enumerate(rows[:kept])}
-    shares = amounts[list(last.values())].astype(np.float32) / np.float32(amounts[:kept].sum())
+    return rows[:kept], amounts[:kept], total
+
+
+def _model_scores(text: str):
+    """Each gram a model holds and -log10 of its share of the language's kept grams, as
+    heliport's ``read_model`` (single precision; a gram listed twice keeps its last count,
+    both counted in the total)."""
+    import numpy as np
+
+    rows, amounts, _ = kept_rows(text)
+    last = {row[0]: index for index, row in enumerate(rows)}
+    shares = amounts[list(last.values())].astype(np.float32) / np.float32(amounts.sum())
     return list(last), -np.log10(shares)
