@@ -7,6 +7,7 @@ start takes milliseconds and only the pages a text needs are read; processes sha
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -38,13 +39,38 @@ def cached_arrays(name: str, source: Path, version: int, build: Callable[[], tup
         pass
     arrays, meta = build()
     try:
-        _write(folder, arrays, meta)
-        return _mapped(folder)
+        _write(folder, arrays, meta, source)
+        written = _mapped(folder)
     except OSError:
         return arrays, meta
+    _remove_stale(name, source, folder)
+    return written
 
 
-def _write(folder: Path, arrays: Arrays, meta: dict) -> None:
+def _remove_stale(name: str, source: Path, kept: Path) -> None:
+    """Remove the tables this one replaces, so that upgrades do not pile up 50-170 MB each:
+    those of an earlier version of the same source file, those whose source file is gone (a
+    removed environment), those of a workbench that did not record its source, and folders
+    a killed process left half-written an hour ago or more. A process still mapping a removed
+    table keeps reading it: the files go when it unmaps them."""
+    import time
+
+    for folder in kept.parent.glob(f"{name}-*"):
+        if folder == kept:
+            continue
+        try:
+            recorded = json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("source")
+        except (OSError, ValueError):
+            continue  # being written now, or not ours
+        if recorded is None or recorded == str(source) or not Path(recorded).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in kept.parent.glob(f".{name}-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - folder.stat().st_mtime > 3600:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write(folder: Path, arrays: Arrays, meta: dict, source: Path) -> None:
     """Written into a fresh folder beside ``folder`` and renamed: a reader sees all or nothing,
     and of two processes writing at once, the first rename wins."""
     import numpy as np
@@ -54,7 +80,8 @@ def _write(folder: Path, arrays: Arrays, meta: dict) -> None:
     try:
         for array_name, array in arrays.items():
             np.save(fresh / f"{array_name}.npy", np.ascontiguousarray(array))
-        (fresh / "meta.json").write_text(json.dumps({"arrays": sorted(arrays), "meta": meta}), encoding="utf-8")
+        stored = {"arrays": sorted(arrays), "meta": meta, "source": str(source)}
+        (fresh / "meta.json").write_text(json.dumps(stored), encoding="utf-8")
         try:
             fresh.rename(folder)
         except OSError:
