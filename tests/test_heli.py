@@ -13,7 +13,7 @@ import pytest
 from workbench.core import languages
 from workbench.split import heli, langid
 
-# heliport 1.0.1's own answers, from `heliport identify -c -s -p 6 -l <the 34 models>` over
+# heliport 1.0.1's own answers, from `heliport identify -c -s -p 6 -l <the 34 models kept then>` over
 # heliport's plain-text LanguageModels: (the winning model, its mean score per word).
 HELIPORT = [
     ("I'm very proud of this team.", "eng", 2.966374),
@@ -93,3 +93,29 @@ def test_tables_are_built_once_then_mapped(tmp_path, monkeypatch):
     assert folder.name.startswith("heli-") and (folder / "keys.npy").is_file()
     again = heli.tables.__wrapped__(source)
     assert isinstance(again.keys.base, np.memmap) and np.array_equal(again.keys, first.keys)
+
+
+def test_a_rebuilt_table_replaces_the_one_before_it(tmp_path, monkeypatch):
+    """An upgraded model (or workbench) must not leave its old tables behind: 34-170 MB each."""
+    import json
+    import os
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = tmp_path / "cache" / "translation-workbench"
+    source = _archive(tmp_path / "models.tar.xz", {"aaa": {"word": [("cat", 1)]}})
+    other = _archive(tmp_path / "other.tar.xz", {"bbb": {"word": [("dog", 1)]}})
+    heli.tables.__wrapped__(source)
+    heli.tables.__wrapped__(other)  # another installation's tables, its source still there
+    (old,) = [folder for folder in cache.iterdir() if json.loads((folder / "meta.json").read_text())["source"] == str(source)]
+    gone = _archive(tmp_path / "gone.tar.xz", {"ccc": {"word": [("cow", 1)]}})
+    heli.tables.__wrapped__(gone)
+    gone.unlink()  # a removed environment's tables
+    half_written = cache / ".heli-killed"
+    half_written.mkdir()
+    os.utime(half_written, (0, 0))
+    _archive(source, {"aaa": {"word": [("cat", 2)]}})  # the model upgraded in place
+    os.utime(source, ns=(1, 1))  # (a new mtime, whatever the clock's resolution)
+    table = heli.tables.__wrapped__(source)
+    assert table.scores.size == 1 and not old.exists() and not half_written.exists()
+    kept = {json.loads((folder / "meta.json").read_text())["source"] for folder in cache.iterdir()}
+    assert kept == {str(source), str(other)}

@@ -684,6 +684,12 @@ _ENGLISH_CONTEXT = (
         ("De havenarbeiders staken al drie weken. De vakbond eist hogere lonen en betere contracten.", "nl", "outside-line"),
         ("Robotnicy portu strajkują od trzech tygodni, a firma milczy. Związek żąda podwyżek.", "pl", "outside-segment"),
         ("Havenarbeiders staken al weken.", "nl", "outside-agreed"),
+        # Its first clause is English at 0.91 among the candidates, its second German.
+        (
+            "Piet was toen Anna's oudere broer, terwijl Vandersteen Anna liever een jongen die evenwaardig was als tegenspeler gaf.",
+            "nl",
+            "outside-rest-of-line",
+        ),
     ],
 )
 def test_each_rule_names_itself_on_the_segment_it_decides(segmenter, line, lang, rule):
@@ -706,6 +712,41 @@ def test_names_addresses_and_hashes_in_english_are_never_taken_for_a_language_ou
     # The same words with a sentence of Polish are asked, and are Polish.
     polish = "Thanks to the whole team.\nRobotnicy portu strajkują od trzech tygodni, a firma milczy.\n"
     assert [s.lang for s in segmenter.segment(polish)] == ["en", "pl"]
+
+
+def test_two_detectors_agreeing_need_fewer_letters_than_one(segmenter):
+    # 10 letters in words: py3langid alone (15) may not decide it, with HeLI agreeing it may.
+    text = _ENGLISH_CONTEXT + "Nevím, kde je.\n"
+    assert [(s.lang, s.rule) for s in segmenter.segment(text) if s.start >= len(_ENGLISH_CONTEXT)] == [("cs", "outside-agreed")]
+    strict = Segmenter(SegmenterConfig(outside_agreed_letters=15))
+    assert [s.lang for s in strict.segment(text) if s.start >= len(_ENGLISH_CONTEXT)] == ["en"]
+
+
+def test_english_the_detector_is_sure_of_is_asked_when_it_has_letters_english_never_writes(segmenter):
+    line = "Uważam, że to dobry pomysł i że powinniśmy go wykorzystać jutro."
+    text = _ENGLISH_CONTEXT + line + "\n"
+    closed = Segmenter(SegmenterConfig(outside_confidence=1.0))
+    ((lang, confidence),) = [(s.lang, s.confidence) for s in closed.segment(text) if s.start >= len(_ENGLISH_CONTEXT)]
+    assert lang == "en" and confidence >= segmenter.config.outside_english_below  # English, surely, among the candidates
+    assert [s.lang for s in segmenter.segment(text) if s.start >= len(_ENGLISH_CONTEXT)] == ["pl"]
+
+
+def test_the_rest_of_a_line_stays_english_where_it_is_english(segmenter):
+    text = _ENGLISH_CONTEXT + "Ben was his friend in London, terwijl zijn zuster als verpleegster in het ziekenhuis werkte.\n"
+    found = [(text[s.start : s.end], s.lang) for s in segmenter.segment(text) if s.start >= len(_ENGLISH_CONTEXT)]
+    assert found == [("Ben was his friend in London", "en"), (", terwijl zijn zuster als verpleegster in het ziekenhuis werkte.", "nl")]
+
+
+def test_a_sentences_first_word_is_a_word_unless_name_particles_follow():
+    from workbench.split.segment import _words_and_names
+
+    # Capitalised by the sentence, before short words and a capitalised one ...
+    assert _words_and_names("Mikä on Suomen tulevaisuus?", True)[:2] == (["Mikä", "on", "tulevaisuus"], ["Suomen"])
+    # ... or after a dialogue dash: "- Nie wiem" opens its sentence.
+    assert _words_and_names("- Nie wiem, gdzie on jest.", True)[:2] == (["Nie", "wiem", "gdzie", "on", "jest"], [])
+    # A name's particles make it a name: the registry's name_particles.
+    assert _words_and_names("Lula da Silva", True)[:2] == ([], ["Lula", "Silva"])
+    assert _words_and_names("Ursula von der Leyen", True)[1] == ["Ursula", "Leyen"]
 
 
 def test_a_number_takes_the_document_language_and_joins_its_sentence_but_alone_has_none(segmenter):

@@ -131,5 +131,14 @@ def name_of(code: str) -> str:
     return "undetermined" if code == UNDETERMINED else "outside the list"
 
 
+def are_close(first: str | None, second: str | None) -> bool:
+    """One language, or two of a group the detectors confuse (the registry's ``close``:
+    Indonesian and Malay, Czech and Slovak)."""
+    if first is None or second is None:
+        return False
+    group = REGISTRY[first].close if first in REGISTRY else None
+    return first == second or (group is not None and second in REGISTRY and REGISTRY[second].close == group)
+
+
 def is_rtl(code: str) -> bool:
     return code in RIGHT_TO_LEFT

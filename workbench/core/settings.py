@@ -152,7 +152,10 @@ DECLARED: tuple[Declared, ...] = (
         "Language detector: ensemble (py3langid + HeLI), py3langid, heliport, fasttext, cld3 or langdetect.",
     ),
     Declared(
-        "languages", _languages, None, "Candidate languages, comma-separated ISO 639-1 codes (default: the 14 the workbench knows best)."
+        "languages",
+        _languages,
+        None,
+        "Candidate languages, comma-separated ISO 639-1 codes (default: the 14 the workbench knows best; or any language of `workbench/data/languages.toml` with a script: every language Argos translates from but Bengali and Thai).",
     ),
     Declared("beam", _positive_int, 4, "Beam size (Argos's default is 4; 1 is greedy)."),
     Declared("max_length", _positive_int, 256, "Longest translation of one sentence, in tokens (Argos's default is 256)."),

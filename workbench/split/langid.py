@@ -405,7 +405,7 @@ def _optional(module: str, distribution: str):
 
 class HeliBackend:
     """The ``heliport`` detector: HeLI-OTS (character n-gram and word models; Kurmanji among
-    them) by heliport's method, over the models the workbench keeps (``heli``: 34 languages,
+    them) by heliport's method, over the models the workbench keeps (``heli``: 53 languages,
     mapped tables, no 900 MB load)."""
 
     name = "heliport"
@@ -424,7 +424,7 @@ class HeliBackend:
         means = sums / np.maximum(words, 1)[:, None]
         # Below the few languages that explain a text best, HeLI cannot tell candidates apart:
         # their scores stop there (Czech text is no more Turkish than Spanish). heliport's
-        # top 32 of 220 languages was the same rule; here, the top 5 of the 34 kept.
+        # top 32 of 220 languages was the same rule; here, the top 5 of the 53 kept.
         floor = np.sort(means, axis=1)[:, min(_HELI_FLOOR_RANK, means.shape[1]) - 1]
         columns = [table.languages.index(_HELI_MODELS[code]) if _HELI_MODELS.get(code) in table.languages else None for code in candidates]
         scores = np.column_stack([means[:, column] if column is not None else floor for column in columns])
@@ -675,7 +675,7 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
 
 def heli_leaders(texts: list[str]) -> list[str | None]:
     """For each text, the language whose HeLI-OTS model explains it best among every model the
-    workbench keeps (34: the candidates and 20 more), or ``None`` for no word HeLI reads."""
+    workbench keeps (53: every language detection can choose), or ``None`` for no word HeLI reads."""
 
     table = heli.tables()
     sums, words = table.summed(texts)

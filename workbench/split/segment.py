@@ -192,10 +192,30 @@ class SegmenterConfig:
     # development sets or on 27k words of English; see docs/benchmarks.md.
     outside_letters: int = 15
     outside_confidence: float = 0.8
-    # ...or at least this surely when HeLI, over every model it has (34: the candidates and
-    # twenty more), finds the same language: two detectors of different kinds agree on it.
+    # ...or at least this surely, with this many such letters, when HeLI, over every model it
+    # has (53: every language detection can choose), finds the same language or a close one:
+    # two detectors of different kinds agree on it.
     outside_agreed: float = 0.5
+    outside_agreed_letters: int = 10
     outside_english_below: float = 0.9  # an English segment is asked only when less sure than this
+
+
+_OUTSIDE_RULES = frozenset({"outside-line", "outside-segment", "outside-agreed"})
+_OUTSIDE_ALL = _OUTSIDE_RULES | {"outside-rest-of-line"}
+
+
+def _joined_outside(line: list[Segment]) -> list[Segment]:
+    """Neighbours on a line found in one outside language are one segment: a sentence the
+    candidates' detectors had cut in two is translated whole."""
+    joined: list[Segment] = []
+    for segment in line:
+        last = joined[-1] if joined else None
+        if last is not None and last.lang == segment.lang and last.rule in _OUTSIDE_ALL and segment.rule in _OUTSIDE_ALL:
+            longer = last if last.end - last.start >= segment.end - segment.start else segment
+            joined[-1] = replace(last, end=segment.end, confidence=min(last.confidence, segment.confidence), rule=longer.rule)
+        else:
+            joined.append(segment)
+    return joined
 
 
 def signature(config: SegmenterConfig | None = None, forced: str | None = None) -> str:
@@ -241,7 +261,8 @@ RULES: dict[str, str] = {
     "short-between-neighbours": "three words or fewer between two neighbours that agree: their language (layer 7)",
     "outside-line": "a whole line in a language outside the candidates, by py3langid over 140 languages (layer 8)",
     "outside-segment": "a segment in a language outside the candidates, by py3langid over 140 languages (layer 8)",
-    "outside-agreed": "a line or segment in a language outside the candidates, on which py3langid (less sure) and HeLI over its 34 models agree (layer 8)",
+    "outside-agreed": "a line or segment in a language outside the candidates, on which py3langid (less sure) and HeLI over its 53 models agree (layer 8)",
+    "outside-rest-of-line": "the rest of a line partly in a language outside the candidates, found in that language too, English included (layer 8)",
     "forced": "the language given with --lang: no detection",
 }
 
@@ -342,17 +363,26 @@ class Segmenter:
             per_line = self._outside_languages(text, per_line)
         return [segment for line in _letterless_in_the_document_language(text, per_line) for segment in line]
 
-    def _may_be_outside(self, segment: Segment) -> bool:
+    def _may_be_outside(self, text: str, segment: Segment) -> bool:
         # English is most of a document: of it, only what the detector was unsure of is asked
-        # (95 % of the out-of-list text taken for English, 17 % of real English lines).
-        return segment.lang != "en" or segment.confidence < self.config.outside_english_below
+        # (95 % of the out-of-list text taken for English, 17 % of real English lines), or
+        # what holds letters English never writes ("Uważam, że to bardzo dobry pomysł").
+        return (
+            segment.lang != "en"
+            or segment.confidence < self.config.outside_english_below
+            or bool(langid.foreign_letters(text[segment.start : segment.end]))
+        )
 
     def _asked(self, text: str, segment: Segment) -> bool:
         return (
             segment.lang != "und"
-            and self._may_be_outside(segment)
-            and _has_letters_at_least(text[segment.start : segment.end], self.config.outside_letters)
+            and self._may_be_outside(text, segment)
+            and _has_letters_at_least(text[segment.start : segment.end], self._outside_floor)
         )
+
+    @property
+    def _outside_floor(self) -> int:
+        return min(self.config.outside_letters, self.config.outside_agreed_letters)
 
     def _outside_languages(self, text: str, per_line: list[list[Segment]]) -> list[list[Segment]]:
         """The open-set stage. A line (then a segment) that py3langid, over all the languages
@@ -364,8 +394,8 @@ class Segmenter:
             i
             for i, line in enumerate(per_line)
             if len(line) > 1
-            and all(self._may_be_outside(segment) for segment in line)
-            and _has_letters_at_least(text[line[0].start : line[-1].end], self.config.outside_letters)
+            and all(self._may_be_outside(text, segment) for segment in line)
+            and _has_letters_at_least(text[line[0].start : line[-1].end], self._outside_floor)
         ]
         bounds = [(per_line[i][0].start, per_line[i][-1].end) for i in lines]
         decided = set()  # lines labelled whole: not asked again segment by segment
@@ -385,44 +415,70 @@ class Segmenter:
         for (i, j), (code, probability, rule) in zip(asked, self._outside_of(texts, english, "outside-segment")):
             if rule is not None:
                 per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule=rule)
-        return per_line
+        # The rest of a line some of which is now outside: English the detector was sure of
+        # too ("Rikki was daarbovenop Wiske's oudere tienerbroer" among the candidates is
+        # likeliest English), when it is in that same language.
+        outside = {i: {s.lang for s in per_line[i] if s.rule in _OUTSIDE_RULES} for i, _ in asked}
+        rest = [
+            (i, j)
+            for i, found in outside.items()
+            if found
+            for j, segment in enumerate(per_line[i])
+            if segment.rule not in _OUTSIDE_RULES
+            and segment.lang != "und"
+            and _has_letters_at_least(text[segment.start : segment.end], self._outside_floor)
+        ]
+        texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in rest]
+        english = [per_line[i][j].lang == "en" for i, j in rest]
+        for (i, j), (code, probability, rule) in zip(rest, self._outside_of(texts, english, "outside-segment")):
+            if rule is not None and any(languages.are_close(code, other) for other in outside[i]):
+                per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule="outside-rest-of-line")
+        return [_joined_outside(line) for line in per_line]
 
     def _outside_of(self, texts: list[str], english: list[bool], sure_rule: str) -> list[tuple[str | None, float, str | None]]:
         """For each text, py3langid's language outside the candidates (or ``None``), its
         probability, and the rule that gives the text that language, or ``None``: py3langid
-        sure of it, or less sure and HeLI over all its models agreeing; never for text whose
-        language is its words alone (``_language_in_words``)."""
+        sure of it, or less sure and HeLI over all its models agreeing; each with enough
+        letters in words (``_letters_in_words``)."""
         config = self.config
-        found = [
-            (code, p)
-            if code is not None and p >= min(config.outside_agreed, config.outside_confidence) and self._language_in_words(text, is_english)
-            else (None, p)
-            for text, is_english, (code, p) in zip(texts, english, langid.outside_languages(texts, config.languages))
-        ]
+        found = []
+        for text, is_english, (code, p) in zip(texts, english, langid.outside_languages(texts, config.languages)):
+            letters = (
+                self._letters_in_words(text, is_english)
+                if code is not None and p >= min(config.outside_agreed, config.outside_confidence)
+                else 0
+            )
+            found.append((code if letters >= self._outside_floor else None, p, letters))
+        sure = [code is not None and p >= config.outside_confidence and letters >= config.outside_letters for code, p, letters in found]
         # HeLI is asked only where its agreement would decide.
-        unsure = [index for index, (code, p) in enumerate(found) if code is not None and p < config.outside_confidence]
+        unsure = [
+            index
+            for index, (code, p, letters) in enumerate(found)
+            if code is not None and not sure[index] and p >= config.outside_agreed and letters >= config.outside_agreed_letters
+        ]
         agreed = dict(zip(unsure, langid.heli_leaders([texts[index] for index in unsure]) if unsure else []))
         results = []
-        for index, (code, probability) in enumerate(found):
+        for index, (code, probability, _) in enumerate(found):
             rule = None
-            if code is not None and probability >= config.outside_confidence:
+            if sure[index]:
                 rule = sure_rule
-            elif code is not None and agreed.get(index) == code:
+            elif code is not None and languages.are_close(agreed.get(index), code):
                 rule = "outside-agreed"
             results.append((code, probability, rule))
         return results
 
-    def _language_in_words(self, text: str, english: bool) -> bool:
-        """Whether ``text`` says its language in words: ``outside_letters`` letters of words
-        (names, the particles between them, addresses, numbers and hashes carry no language:
+    def _letters_in_words(self, text: str, english: bool) -> int:
+        """How many letters of ``text`` say its language: those of its words (names, the
+        particles between them, addresses, numbers and hashes carry no language:
         "Zbigniew Jędrzejewski-Szmek" or "Thijs van den Berg" in an English changelog is no
-        Polish or Dutch text, as they are no evidence in layer 6), and, for a segment the
-        detector called English, not two thirds common English words ("additional scribus
-        templates" is no Latin). Asked only of what py3langid puts outside the candidates."""
+        Polish or Dutch text, as they are no evidence in layer 6); none for a segment the
+        detector called English whose words are two thirds common English words
+        ("additional scribus templates" is no Latin). Asked only of what py3langid puts
+        outside the candidates."""
         words, _, links = _words_and_names(text, True)
-        if sum(len(word) for index, word in enumerate(words) if index not in links) < self.config.outside_letters:
-            return False
-        return not (english and _mostly_common_english(words))
+        if english and _mostly_common_english(words):
+            return 0
+        return sum(len(word) for index, word in enumerate(words) if index not in links)
 
     def _classified_lines(self, lines: list[str]) -> list[list[_Piece]]:
         """Each line's pieces, classified, with offsets into the line."""
@@ -1167,6 +1223,7 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
     if code and _code_share(text) >= _CODE_SHARE:
         return [], [], []
     tokens = [_strip_edge_punctuation(token) for token in raw]
+    first_word = next((index for index, token in enumerate(raw) if any(map(str.isalnum, token))), 0)
     letters = sum(map(str.isalpha, text))
     # (one word in capitals is an acronym: "(PMDA)", "CUBA:")
     shouting = letters > 3 and sum(map(str.isupper, text)) >= 0.8 * letters and len(raw) > 1
@@ -1192,16 +1249,26 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
             continue  # an acronym: NATO, LPG, PKK
         if token[0].isupper():
             before = raw[index - 1].rstrip(_CLOSERS) if index else ""
-            # (initials end no sentence: "Michael G. Schwern")
-            first = before[-1:] in _TERMINATORS + ":;" and not _is_initials(before) if before else opens_sentence
+            # (initials end no sentence: "Michael G. Schwern"; a dialogue dash or a bullet
+            # before the first word opens none: "- Nie wiem", "— Ezt ma")
+            if index <= first_word:
+                first = opens_sentence
+            else:
+                first = before[-1:] in _TERMINATORS + ":;" and not _is_initials(before)
             ends_sentence = raw[index].rstrip(_CLOSERS)[-1:] in _TERMINATORS + ":;"
             # followed by a capitalised word (not an acronym or numeral: "Artigo IV"), or by
-            # short links or initials and one ("Lula da Silva", "Ursula von der Leyen",
-            # "Eder L. Marques")
+            # initials or name particles and one ("Eder L. Marques", "Lula da Silva"). Not
+            # by other short words and one: a sentence's first word is capitalised by the
+            # sentence ("Leden in het Europees Parlement", "Mikä on Euroopan tulevaisuus?");
+            # inside a sentence it is a name anyway.
             next_capitalised = (
                 not ends_sentence
                 and index + 1 < len(tokens)
-                and (_is_capitalised(tokens[index + 1]) or _links_names(tokens, index + 1) or _initials_link(raw, tokens, index + 1))
+                and (
+                    _is_capitalised(tokens[index + 1])
+                    or _initials_link(raw, tokens, index + 1)
+                    or (_links_names(tokens, index + 1) and tokens[index + 1].lower() in _NAME_PARTICLES)
+                )
             )
             if not first or next_capitalised:
                 # a name: "Nadia Briante", "Maastricht", "Rowland Jesús Castillo Castro"
