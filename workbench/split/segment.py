@@ -1520,14 +1520,14 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
         for segment in line:
             if segment.lang == languages.UNDETERMINED and not langid.has_language_letters(text[segment.start : segment.end]):
                 segment = replace(segment, lang=main, rule="no-letters:document")
-            if (
-                kept
-                and kept[-1].lang == segment.lang
-                and "phrase" not in (kept[-1].kind, segment.kind)  # a quotation keeps its bounds
-                and "no-letters:document" in (segment.rule, kept[-1].rule)
-            ):
+            # (two of one language that a letterless stretch had kept apart meet here too:
+            # "the. http://example.org/a?b=1. the")
+            if kept and kept[-1].lang == segment.lang and "phrase" not in (kept[-1].kind, segment.kind):  # a quotation keeps its bounds
                 first = kept[-1]
-                rule = segment.rule if first.rule == "no-letters:document" else first.rule
+                if "no-letters:document" in (first.rule, segment.rule):
+                    rule = segment.rule if first.rule == "no-letters:document" else first.rule
+                else:
+                    rule = first.rule if first.end - first.start >= segment.end - segment.start else segment.rule
                 kind = first.kind if first.kind == segment.kind else "sentence"
                 kept[-1] = replace(first, end=segment.end, rule=rule, kind=kind, confidence=max(first.confidence, segment.confidence))
                 continue
