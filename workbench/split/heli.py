@@ -171,15 +171,16 @@ def _built(models: Path) -> tuple[mapped.Arrays, dict]:
     the 1.5 million grams sharing a 64-bit key is a chance of one in ten million."""
     import numpy as np
 
-    read = []
+    read = []  # (model, its grams' keys, their scores): each model's strings go once keyed
     with tarfile.open(models, "r:xz") as archive:
         for member in archive:  # in the archive's order: going back would decompress it again
             code, order, _ = member.name.split(".")
-            read.append((code, order, *_model_scores(archive.extractfile(member).read().decode("utf-8"))))
+            grams, gram_scores = _model_scores(archive.extractfile(member).read().decode("utf-8"))
+            read.append((code, _keys(order, grams), gram_scores - np.float32(PENALTY)))
     codes = sorted({code for code, *_ in read})
-    keys = [_keys(order, grams) for _, order, grams, _ in read]
-    columns = [np.full(len(grams), codes.index(code), dtype=np.int16) for code, _, grams, _ in read]
-    scores = [gram_scores - np.float32(PENALTY) for *_, gram_scores in read]
+    keys = [model_keys for _, model_keys, _ in read]
+    columns = [np.full(len(model_keys), codes.index(code), dtype=np.int16) for code, model_keys, _ in read]
+    scores = [model_scores for *_, model_scores in read]
     all_keys = np.concatenate(keys)
     order = np.argsort(all_keys, kind="stable")
     sorted_keys = all_keys[order]
