@@ -156,9 +156,30 @@ def test_candidate_languages_restrict_labels_but_never_force_a_language_into_the
     assert [s.lang for s in closed.segment(text)] == ["pt"]
 
 
-def test_script_without_candidates_is_undetermined():
-    segments = Segmenter(SegmenterConfig(languages=("en",))).segment("Hello there.\nΚαλημέρα σας.")
-    assert [s.lang for s in segments] == ["en", "und"]
+def test_script_without_candidates_is_undetermined_unless_the_open_set_names_it():
+    text = "Hello there.\nΚαλημέρα σας, φίλοι μου.\n司空图\n"
+    closed = Segmenter(SegmenterConfig(languages=("en",), outside_confidence=1.0))
+    assert [s.lang for s in closed.segment(text)] == ["en", "und", "und"]
+    # Open: the Greek line is Greek; three ideographs (a name) are too little to tell.
+    assert [(s.lang, s.rule) for s in Segmenter(SegmenterConfig(languages=("en",))).segment(text)] == [
+        ("en", "script"),  # the only candidate written in Latin
+        ("el", "outside-segment"),
+        ("und", "no-letters"),
+    ]
+
+
+def test_a_paragraph_in_a_script_no_candidate_writes_gets_its_own_code(segmenter):
+    paragraphs = {
+        "he": "זהו משפט בעברית על השביתה בנמל.",
+        "ka": "ეს არის ქართული წინადადება პორტის გაფიცვის შესახებ.",
+        "th": "นี่คือประโยคภาษาไทยเกี่ยวกับการนัดหยุดงานที่ท่าเรือ",
+        "hi": "यह बंदरगाह पर हड़ताल के बारे में एक हिंदी वाक्य है।",
+        "zh": "这是关于港口罢工的中文句子。",
+    }
+    text = "The statement was read aloud in several languages.\n" + "\n".join(paragraphs.values()) + "\n"
+    found = {text[s.start : s.end]: s.lang for s in segmenter.segment(text)}
+    assert {found[paragraph] for paragraph in paragraphs.values()} == set(paragraphs)
+    assert all(found[paragraph] == code for code, paragraph in paragraphs.items())
 
 
 @pytest.mark.parametrize(

@@ -241,7 +241,7 @@ def signature(config: SegmenterConfig | None = None, forced: str | None = None) 
 RULES: dict[str, str] = {
     "detector": "the detector's answer among the script's candidate languages (layer 4)",
     "script": "the only candidate language written in its script: Greek is el, Armenian hy (layer 2)",
-    "no-letters": "no letters, or a script no candidate language is written in: undetermined",
+    "no-letters": "no letters, or a script no candidate language is written in and the open set could not name: undetermined",
     "no-letters:document": "no letters of its own (a number, a date, an address): the document's main language; nothing to translate",
     "phrase-in-sentence": "a run of words inside a sentence whose words favour another language (layer 5)",
     "main-unsure": "the detector was unsure; no word list told another language: the document's main language (layer 6)",
@@ -374,8 +374,10 @@ class Segmenter:
         )
 
     def _asked(self, text: str, segment: Segment) -> bool:
+        # Undetermined text is asked when its script is one no candidate writes: a Hebrew or
+        # Chinese paragraph is named ("no model for he→en"), not left without a language.
         return (
-            segment.lang != "und"
+            (segment.lang != "und" or segment.rule == "no-letters")
             and self._may_be_outside(text, segment)
             and _has_letters_at_least(text[segment.start : segment.end], self._outside_floor)
         )
