@@ -208,3 +208,17 @@ def test_a_translations_file_is_signed_by_the_splitter_that_made_its_segments(tm
     assert default.startswith(f"workbench-splitter:{__version__}|detector:ensemble|languages:")
     assert signature(SegmenterConfig(outside_confidence=1.0)) != default  # any setting changes the signature
     assert signature(SegmenterConfig()) == default
+
+
+def test_the_splitters_signature_changes_with_its_rules(tmp_path):
+    """The version stays 0.1.0 while rules change: the signature hashes what decides labels."""
+    from workbench.split.segment import rules_hash, signature
+
+    assert signature().endswith(f"|rules:{rules_hash()}")
+    rule, registry = tmp_path / "segment.py", tmp_path / "languages.toml"
+    rule.write_text("RULE = 1\n")
+    registry.write_text("[en]\n")
+    before = rules_hash.__wrapped__((rule, registry))
+    assert rules_hash.__wrapped__((rule, registry)) == before
+    rule.write_text("RULE = 2\n")
+    assert rules_hash.__wrapped__((rule, registry)) != before

@@ -34,6 +34,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -220,8 +221,9 @@ def _joined_outside(line: list[Segment]) -> list[Segment]:
 
 def signature(config: SegmenterConfig | None = None, forced: str | None = None) -> str:
     """Which splitter made a set of segments, as sacrebleu signs its scores: the workbench's
-    version, the detector, the candidate languages and a hash of every other setting.
-    Written into translations files and ``detect --json``, so a file says what made it."""
+    version, the detector, the candidate languages, a hash of every other setting and one of
+    the rules themselves (``rules_hash``). Written into translations files and ``detect
+    --json``, so a file says what made it."""
     import hashlib
     import json
     from dataclasses import asdict
@@ -232,7 +234,30 @@ def signature(config: SegmenterConfig | None = None, forced: str | None = None) 
         return f"workbench-splitter:{__version__}|forced:{forced}"
     config = config or SegmenterConfig()
     settings = hashlib.sha256(json.dumps(asdict(config), sort_keys=True, default=str).encode()).hexdigest()[:10]
-    return f"workbench-splitter:{__version__}|detector:{config.detector}|languages:{','.join(config.languages)}|settings:{settings}"
+    return (
+        f"workbench-splitter:{__version__}|detector:{config.detector}|languages:{','.join(config.languages)}"
+        f"|settings:{settings}|rules:{rules_hash()}"
+    )
+
+
+@functools.cache
+def rules_hash(files: tuple[Path, ...] | None = None) -> str:
+    """A hash of what decides the labels besides the settings: the splitter's code, the
+    language registry, the vendored HeLI models, and the versions of py3langid and wordfreq.
+    The workbench's version alone does not move with each rule (9 ms, once per process)."""
+    import hashlib
+    from importlib import metadata
+
+    root = Path(__file__).resolve().parents[1]
+    if files is None:
+        files = (*sorted(Path(__file__).parent.glob("*.py")), root / "core" / "languages.py", root / "data" / "languages.toml", heli.MODELS)
+    digest = hashlib.sha256()
+    for path in files:
+        with path.open("rb") as file:
+            digest.update(hashlib.file_digest(file, "sha256").digest())
+    for package in ("py3langid", "wordfreq"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()[:10]
 
 
 # Every segment carries the rule that decided its language (``Segment.rule``): ``detect
