@@ -212,8 +212,8 @@ def _joined_outside(line: list[Segment]) -> list[Segment]:
     for segment in line:
         last = joined[-1] if joined else None
         if last is not None and last.lang == segment.lang and last.rule in _OUTSIDE_ALL and segment.rule in _OUTSIDE_ALL:
-            longer = last if last.end - last.start >= segment.end - segment.start else segment
-            joined[-1] = replace(last, end=segment.end, confidence=min(last.confidence, segment.confidence), rule=longer.rule)
+            rule = max((last, segment), key=_length).rule  # the rule of most of its text, as in _merged
+            joined[-1] = replace(last, end=segment.end, confidence=min(last.confidence, segment.confidence), rule=rule)
         else:
             joined.append(segment)
     return joined
@@ -437,15 +437,13 @@ class Segmenter:
         asked = [
             (i, j) for i, line in enumerate(per_line) if i not in decided for j, segment in enumerate(line) if self._asked(text, segment)
         ]
-        texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in asked]
-        english = [per_line[i][j].lang == "en" for i, j in asked]
-        for (i, j), (code, probability, rule) in zip(asked, self._outside_of(texts, english, "outside-segment")):
+        for (i, j), (code, probability, rule) in zip(asked, self._outside_of_segments(text, per_line, asked)):
             if rule is not None:
                 per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule=rule)
         # The rest of a line some of which is now outside: English the detector was sure of
         # too ("Rikki was daarbovenop Wiske's oudere tienerbroer" among the candidates is
         # likeliest English), when it is in that same language.
-        outside = {i: {s.lang for s in per_line[i] if s.rule in _OUTSIDE_RULES} for i, _ in asked}
+        outside = {i: {s.lang for s in per_line[i] if s.rule in _OUTSIDE_RULES} for i in dict.fromkeys(i for i, _ in asked)}
         rest = [
             (i, j)
             for i, found in outside.items()
@@ -455,12 +453,15 @@ class Segmenter:
             and segment.lang != "und"
             and _has_letters_at_least(text[segment.start : segment.end], self._outside_floor)
         ]
-        texts = [text[per_line[i][j].start : per_line[i][j].end] for i, j in rest]
-        english = [per_line[i][j].lang == "en" for i, j in rest]
-        for (i, j), (code, probability, rule) in zip(rest, self._outside_of(texts, english, "outside-segment")):
+        for (i, j), (code, probability, rule) in zip(rest, self._outside_of_segments(text, per_line, rest)):
             if rule is not None and any(languages.are_close(code, other) for other in outside[i]):
                 per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule="outside-rest-of-line")
         return [_joined_outside(line) for line in per_line]
+
+    def _outside_of_segments(self, text: str, per_line: list[list[Segment]], positions: list[tuple[int, int]]):
+        """``_outside_of`` the segments at ``positions`` (line, index) of ``per_line``."""
+        segments = [per_line[i][j] for i, j in positions]
+        return self._outside_of([text[s.start : s.end] for s in segments], [s.lang == "en" for s in segments], "outside-segment")
 
     def _outside_of(self, texts: list[str], english: list[bool], sure_rule: str) -> list[tuple[str | None, float, str | None]]:
         """For each text, py3langid's language outside the candidates (or ``None``), its
@@ -1493,9 +1494,13 @@ def _merged(text: str, pieces: list[_Piece], line_start: int, line_end: int) -> 
         scripts = {piece.script for piece in group}
         script = scripts.pop() if len(scripts) == 1 else "Zyyy"
         kind = _kind(text, start, end, line_bounds, phrase=len(group) == 1 and group[0].phrase)
-        rule = max(group, key=lambda piece: piece.end - piece.start).rule  # the rule of most of its text
+        rule = max(group, key=_length).rule  # the rule of most of its text
         segments.append(Segment(start, end, group[0].lang, script, round(confidence, 4), kind, rule))
     return segments
+
+
+def _length(span: _Piece | Segment) -> int:
+    return span.end - span.start
 
 
 def _kind(text: str, start: int, end: int, line_bounds: tuple[int, int] | None, phrase: bool) -> str:
@@ -1554,7 +1559,7 @@ def _letterless_in_the_document_language(text: str, per_line: list[list[Segment]
                 if "no-letters:document" in (first.rule, segment.rule):
                     rule = segment.rule if first.rule == "no-letters:document" else first.rule
                 else:
-                    rule = first.rule if first.end - first.start >= segment.end - segment.start else segment.rule
+                    rule = max((first, segment), key=_length).rule
                 kind = first.kind if first.kind == segment.kind else "sentence"
                 kept[-1] = replace(first, end=segment.end, rule=rule, kind=kind, confidence=max(first.confidence, segment.confidence))
                 continue
