@@ -112,11 +112,15 @@ def script_string(text: str) -> str:
 # --- detectors --------------------------------------------------------------------------
 
 _NOT_LANGUAGE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[\d_]+")
+_DIGITS = re.compile(r"[\d_]+")
 
 
 def detection_text(text: str) -> str:
     """What a detector should see: no URLs, e-mail addresses or digits, single-spaced."""
-    return " ".join(_NOT_LANGUAGE.sub(" ", text).split())
+    # Text without "@", "://" or "www." holds no address: only digits are set aside, without
+    # the address pattern's scan of every word from each of its letters (half the cost).
+    pattern = _NOT_LANGUAGE if "@" in text or "://" in text or "www." in text else _DIGITS
+    return " ".join(pattern.sub(" ", text).split())
 
 
 def has_language_letters(text: str) -> bool:
@@ -262,7 +266,8 @@ class Py3LangidBackend:
 
         if not len(index):
             return index
-        rows, starts = np.unique(index, return_index=True)
+        starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])  # (np.unique would sort it again)
+        rows = index[starts]
         weighted = weights[features]  # (a new array: weighted in place, one pass less over it)
         weighted *= np.log1p(counts.astype(np.float32))[:, None]
         table[rows] += np.add.reduceat(weighted, starts, axis=0)
