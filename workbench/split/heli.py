@@ -88,8 +88,11 @@ class Tables:
             scored = hits > 0
             word_scores[pending[scored]] = gram_scores[scored] / hits[scored, None]
             pending = pending[~scored]
+        # Each text's words are consecutive rows: summed by runs.
         sums = np.zeros((len(texts), len(self.languages)), dtype=np.float64)
-        np.add.at(sums, np.repeat(np.arange(len(texts)), counts), word_scores)
+        worded = np.flatnonzero(counts)
+        if len(worded):
+            sums[worded] = np.add.reduceat(word_scores, (np.cumsum(counts) - counts)[worded], axis=0)
         # heliport's rule for a text mostly of ideographs: only Chinese, Japanese and Korean.
         cjk = np.array([mostly_cjk for _, mostly_cjk in parsed], dtype=bool)
         if cjk.any():
@@ -114,7 +117,9 @@ class Tables:
             starts = self.offsets[rows]
             lengths = self.offsets[rows + 1] - starts
             entries = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-            np.add.at(table, (np.repeat(owners, lengths), self.columns[entries]), self.scores[entries])
+            # (bincount over flat cells: np.add.at's unbuffered loop cost a third of HeLI's time)
+            cells = np.repeat(owners, lengths) * table.shape[1] + self.columns[entries]
+            table += np.bincount(cells, weights=self.scores[entries], minlength=table.size).reshape(table.shape)
         return hits
 
 

@@ -192,7 +192,7 @@ class Py3LangidBackend:
         self._output = tables.output
         self._depth = tables.depth
         self._columns: dict[tuple[str, ...], object] = {}
-        self._word_cache: dict[tuple[str, ...], dict[str, list[float]]] = {}
+        self._word_cache: dict[tuple[str, ...], _WordRows] = {}
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         return self.probabilities_many([text], candidates)[0]
@@ -291,21 +291,45 @@ class Py3LangidBackend:
         keys, counts = np.unique(keys, return_counts=True)
         return keys // len(self._output), keys % len(self._output), counts
 
-    def word_log_likelihoods(self, words: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
-        """Naive-Bayes log-likelihood of each word under each candidate (one row per word)."""
+    def word_log_likelihoods(self, words: list[str], candidates: tuple[str, ...]):
+        """Naive-Bayes log-likelihood of each word under each candidate: an array, one row per
+        word (float32, as the model's weights)."""
         import numpy as np
 
-        cache = self._word_cache.setdefault(candidates, {})  # per candidate set: hashing the tuple per word costs
-        missing = [word for word in dict.fromkeys(words) if word not in cache]
+        rows = self._word_cache.get(candidates)  # per candidate set: hashing the tuple per word costs
+        if rows is None or len(rows.index) > 200_000:
+            rows = self._word_cache[candidates] = _WordRows(len(candidates))
+        missing = [word for word in dict.fromkeys(words) if word not in rows.index]
         if missing:
             _, _, weights = self._columns_of(candidates)
             index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in missing])
             table = np.zeros((len(missing), len(candidates)), dtype=np.float32)
             self._summed(table, index, features, counts, weights)
-            if len(cache) > 200_000:
-                cache.clear()
-            cache.update(zip(missing, table.tolist()))
-        return [cache[word] for word in words]
+            rows.add(missing, table)
+        return rows.table[np.fromiter(map(rows.index.__getitem__, words), dtype=np.int64, count=len(words))]
+
+
+class _WordRows:
+    """Words' rows of scores, kept as the words are first seen: a table whose room doubles
+    when full (one gather answers a sentence's words; lists of rows cost more to turn into
+    an array than to score)."""
+
+    def __init__(self, width: int) -> None:
+        import numpy as np
+
+        self.index: dict[str, int] = {}
+        self.table = np.zeros((1024, width), dtype=np.float32)
+
+    def add(self, words: list[str], rows) -> None:
+        import numpy as np
+
+        used, needed = len(self.index), len(self.index) + len(words)
+        if needed > len(self.table):
+            grown = np.zeros((max(needed, 2 * len(self.table)), self.table.shape[1]), dtype=np.float32)
+            grown[:used] = self.table[:used]
+            self.table = grown
+        self.table[used:needed] = rows
+        self.index.update(zip(words, range(used, needed)))
 
 
 @dataclass(frozen=True)
@@ -619,6 +643,16 @@ def forget_words() -> None:
     reads every word afresh)."""
     load_backend("py3langid")._word_cache.clear()
     _ZIPF_CACHE.clear()
+
+
+def prepare_weights(candidate_sets: list[tuple[str, ...]], languages: tuple[str, ...]) -> None:
+    """Build now py3langid's weights for each of ``candidate_sets`` and for every language
+    the open set weighs ``languages`` against (``outside_languages``): before forking worker
+    processes, so that they share them rather than each building its own (the open set's
+    are 56 MB, a tenth of a second)."""
+    backend = load_backend("py3langid")
+    for candidates in [*candidate_sets, _outside_groups(languages)[0]]:
+        backend._columns_of(candidates)
 
 
 def load_word_lists(codes: tuple[str, ...]) -> None:

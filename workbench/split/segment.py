@@ -584,6 +584,7 @@ class Segmenter:
         langid.load_backend("py3langid")
         heli.tables()  # on a new machine, built once here rather than by every worker at once
         langid.load_word_lists(self.config.languages)
+        langid.prepare_weights([codes for codes in self._candidates.values() if len(codes) > 1], self.config.languages)
         _FORKED_FROM = self
         self._pool = concurrent.futures.ProcessPoolExecutor(
             self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_bind_to_parent, initargs=(os.getpid(),)
@@ -857,7 +858,7 @@ class Segmenter:
         scorer = langid.load_backend("py3langid")
         for candidates, batch in sentences.items():
             lengths = np.array([len(words) for _, words in batch])
-            rows = np.asarray(scorer.word_log_likelihoods([word for _, words in batch for word in words], candidates))
+            rows = scorer.word_log_likelihoods([word for _, words in batch for word in words], candidates).astype(np.float64)
             if not len(rows):
                 continue
             main = np.repeat([candidates.index(piece.lang) for piece, _ in batch], lengths)
@@ -884,7 +885,7 @@ class Segmenter:
             return [piece]
         scorer = langid.load_backend("py3langid")
         tokens = [text[a:b] for a, b in words]
-        rows = scorer.word_log_likelihoods(tokens, candidates)
+        rows = scorer.word_log_likelihoods(tokens, candidates).tolist()
         path = _viterbi(rows, candidates.index(piece.lang), self.config.switch_cost)
         main = candidates.index(piece.lang)
         result: list[_Piece] = []
@@ -975,7 +976,7 @@ def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of the words of ``text[start:end]``, leaving out the words inside addresses
     ("schwern@pobox.com", "https://..."): no language's words, and a phrase found among
     them would cut the address in two."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
     stretch = text[start:end]
     if "@" not in stretch and "/" not in stretch and "www." not in stretch:
         return words
