@@ -836,3 +836,34 @@ def test_a_quotation_opened_before_a_number_takes_the_number_with_it(segmenter):
     text = 'Do you think "1928 году он участвовал в ботанических исследованиях" your parents will like me?\n'
     found = [(text[s.start : s.end], s.lang) for s in segmenter.segment(text)]
     assert found[:2] == [("Do you think", "en"), ("1928 году он участвовал в ботанических исследованиях", "ru")]
+
+
+# The quotation pattern as it reads plainly, each look-behind before its mark; the module's
+# puts it after the mark (so that the regex engine can skip to the next mark): same matches.
+_PLAIN_QUOTED = re.compile(
+    r"“[^“”\n]{1,400}”|„[^„“”\n]{1,400}[“”]|«[^«»\n]{1,400}»|‹[^‹›\n]{1,200}›"
+    r"|(?<![\w\"])\"[^\"\n]{1,400}\"(?![\w\"])|(?<![^\W\d])\([^()\n]{1,400}\)|(?<![^\W\d])\[[^\[\]\n]{1,400}\]"
+    r"|(?<![\w*])\*{1,2}[^*\n]{1,400}\*{1,2}(?![\w*])|(?<!\w)‘[^‘’\n]{1,200}’(?!\w)"
+    r"|(?<!\w)¡[^¡!\n]{1,400}!|(?<!\w)¿[^¿?\n]{1,400}\?"
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet='ab1_ "“”„«»‹›()[]*‘’¡!¿?\n', max_size=16))
+@example('f(x) "a" **b** ‘c’ ¡d! ¿e? («g»)')
+def test_the_quotation_pattern_matches_as_its_plain_form(text):
+    from workbench.split.segment import _QUOTED
+
+    assert [m.span() for m in _QUOTED.finditer(text)] == [m.span() for m in _PLAIN_QUOTED.finditer(text)]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=" mLCGA", max_size=24), st.data())
+@example("m LLm mL  ", None)
+def test_script_runs_are_the_regex_runs(scripts, data):
+    from workbench.split.segment import _SCRIPT_RUN, _script_runs
+
+    start = data.draw(st.integers(0, len(scripts))) if data else 0
+    end = data.draw(st.integers(start, len(scripts))) if data else len(scripts)
+    expected = [(start + m.start(), start + m.end(), langid.SCRIPT_OF_CODE[m.group(1)]) for m in _SCRIPT_RUN.finditer(scripts[start:end])]
+    assert _script_runs(scripts, start, end) == expected

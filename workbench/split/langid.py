@@ -203,6 +203,11 @@ class Py3LangidBackend:
 
     def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
         """``probabilities`` of each text, computed together."""
+        return self.probability_array(texts, candidates).tolist()
+
+    def probability_array(self, texts: list[str], candidates: tuple[str, ...]):
+        """``probabilities_many`` as an array (texts × candidates, float32): for callers that
+        go on in numpy (a list of lists costs more to make and to read back than to score)."""
         return self._scores(texts, *self._columns_of(candidates))
 
     def rank(self, text: str) -> list[tuple[str, float]]:
@@ -219,15 +224,15 @@ class Py3LangidBackend:
                 np.asarray(self._feature_weights, dtype=np.float32),
             )
         merged: dict[str, float] = {}
-        for code, probability in zip(classes, self._scores([text], *self._columns[key])[0]):
+        for code, probability in zip(classes, self._scores([text], *self._columns[key])[0].tolist()):
             merged[code] = merged.get(code, 0.0) + probability
         return sorted(merged.items(), key=lambda item: item[1], reverse=True)
 
-    def _scores(self, texts: list[str], columns, known, weights) -> list[list[float]]:
+    def _scores(self, texts: list[str], columns, known, weights):
         import numpy as np
 
         if not known.any() or not texts:
-            return [[0.0] * len(columns) for _ in texts]
+            return np.zeros((len(texts), len(columns)), dtype=np.float32)
         encoded = [_py3langid_bytes(text) for text in texts]
         index, features, counts = self._features(encoded)
         scores = np.zeros((len(texts), len(columns)), dtype=np.float32)
@@ -240,7 +245,7 @@ class Py3LangidBackend:
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
-        return scores.tolist()
+        return scores
 
     def _columns_of(self, candidates: tuple[str, ...]):
         """The model's columns for ``candidates``, which of them it knows, and its feature
@@ -445,10 +450,14 @@ class HeliBackend:
 
     def probabilities_many(self, texts: list[str], candidates: tuple[str, ...]) -> list[list[float]]:
         """``probabilities`` of each text; a text without a word HeLI reads gets zeros."""
+        return self.probability_array(texts, candidates).tolist()
+
+    def probability_array(self, texts: list[str], candidates: tuple[str, ...]):
+        """``probabilities_many`` as an array (texts × candidates, float64)."""
         import numpy as np
 
         if not texts:
-            return []
+            return np.zeros((0, len(candidates)))
         table = heli.tables()
         sums, words = table.summed(texts)
         means = sums / np.maximum(words, 1)[:, None]
@@ -466,7 +475,7 @@ class HeliBackend:
         weights = np.exp(logits - logits.max(axis=1, keepdims=True))
         probabilities = weights / weights.sum(axis=1, keepdims=True)
         probabilities[words == 0] = 0.0
-        return probabilities.tolist()
+        return probabilities
 
 
 _HELI_FLOOR_RANK = 5
@@ -533,13 +542,13 @@ class EnsembleBackend:
 
         if not texts:
             return []
-        first = np.asarray(self._py3langid.probabilities_many(texts, candidates), dtype=np.float64)
+        first = self._py3langid.probability_array(texts, candidates).astype(np.float64)
         # When py3langid is this sure, HeLI's vote (weighted 0.1) has not changed the
         # answer once on the two development sets (1,580 such pieces): skip it, half the cost.
         second = np.ones_like(first)
         unsure = np.flatnonzero(first.max(axis=1) < _SURE_ENOUGH)
         if len(unsure):
-            second[unsure] = self._heli.probabilities_many([texts[index] for index in unsure.tolist()], candidates)
+            second[unsure] = self._heli.probability_array([texts[index] for index in unsure.tolist()], candidates)
         penalty = np.zeros_like(first)
         for index, text in enumerate(texts):
             letters = foreign_letters(text)
@@ -699,7 +708,7 @@ def outside_languages(texts: list[str], candidates: tuple[str, ...]) -> list[tup
     known, groups, candidate_groups = _outside_groups(candidates)
     if not texts:
         return []
-    probabilities = np.asarray(backend.probabilities_many(texts, known))
+    probabilities = backend.probability_array(texts, known).astype(np.float64)
     # Each text's probability of each group, summed over the group's columns (no matrix
     # product: BLAS's threads spin between calls and took a quarter of two processes' time).
     totals = np.add.reduceat(probabilities[:, groups.order], groups.starts, axis=1)

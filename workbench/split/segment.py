@@ -767,7 +767,7 @@ class Segmenter:
     # -- layer 2 and 3: pieces of a line ------------------------------------------------
 
     def _pieces_of_line(self, text: str, scripts: str, start: int, end: int) -> list[_Piece]:
-        runs = [(start + m.start(), start + m.end(), langid.SCRIPT_OF_CODE[m.group(1)]) for m in _SCRIPT_RUN.finditer(scripts[start:end])]
+        runs = _script_runs(scripts, start, end)
         if len(runs) > 1:
             # One letter of another script is a symbol, not a language: "π r²", "x ∈ Ω".
             lettered = [run for run in runs if _letter_count(scripts, run[0], run[1]) > 1]
@@ -852,9 +852,7 @@ class Segmenter:
             for piece in pieces:
                 candidates = self._phrase_candidates(piece)
                 if candidates is not None:
-                    sentences.setdefault(candidates, []).append(
-                        (piece, [piece.text[a:b] for a, b in _word_spans(piece.text, 0, len(piece.text))])
-                    )
+                    sentences.setdefault(candidates, []).append((piece, _words_in(piece.text)))
         scorer = langid.load_backend("py3langid")
         for candidates, batch in sentences.items():
             lengths = np.array([len(words) for _, words in batch])
@@ -982,6 +980,29 @@ def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return words
     addresses = [(m.start(), m.end()) for m in _ADDRESS.finditer(text, start, end)]
     return [(a, b) for a, b in words if not any(left <= a < right for left, right in addresses)]
+
+
+def _words_in(text: str) -> list[str]:
+    """The words of ``_word_spans``, as strings."""
+    if "@" not in text and "/" not in text and "www." not in text:
+        return _WORD.findall(text)
+    return [text[a:b] for a, b in _word_spans(text, 0, len(text))]
+
+
+def _script_runs(scripts: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The maximal runs of one script's letters (``_SCRIPT_RUN``) in ``scripts[start:end]``
+    (``langid.script_string``'s codes), with their scripts."""
+    stretch = scripts[start:end]
+    codes = set(stretch)
+    codes.discard(langid.NEUTRAL)
+    codes.discard(langid.MARK)
+    if len(codes) == 1:  # most lines: one run, from the first letter to the last and its marks
+        (code,) = codes
+        last = stretch.rindex(code) + 1
+        while last < len(stretch) and stretch[last] == langid.MARK:
+            last += 1
+        return [(start + stretch.index(code), start + last, langid.SCRIPT_OF_CODE[code])]
+    return [(start + m.start(), start + m.end(), langid.SCRIPT_OF_CODE[m.group(1)]) for m in _SCRIPT_RUN.finditer(stretch)]
 
 
 def _shifted(piece: _Piece, offset: int) -> _Piece:
