@@ -586,7 +586,7 @@ def test_one_large_document_weighs_its_evidence_in_the_workers(monkeypatch):
     monkeypatch.setattr(segment, "_PARALLEL_DECISIONS", 10)
     in_this_process = []
     decide = Segmenter._decision
-    monkeypatch.setattr(Segmenter, "_decision", lambda self, piece, main: in_this_process.append(piece) or decide(self, piece, main))
+    monkeypatch.setattr(Segmenter, "_decision", lambda self, piece, *rest: in_this_process.append(piece) or decide(self, piece, *rest))
     parallel = Segmenter(workers=2)
     try:
         together = parallel.segment(text)

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from workbench.split import mapped
+from workbench.split.wordrows import WordRows
 
 MODELS = Path(__file__).resolve().parents[1] / "data" / "heli-ots.tar.xz"
 # The backoff order: words, then character n-grams from 6 down to 1.
@@ -68,8 +69,28 @@ class Tables:
         import numpy as np
 
         parsed = [_words(text) for text in texts]
-        words = [word for text_words, _ in parsed for word in text_words]
         counts = np.fromiter((len(text_words) for text_words, _ in parsed), dtype=np.int64, count=len(parsed))
+        # Each word is scored once per process (``WordRows``).
+        seen = _SEEN_WORDS.get(id(self))
+        if seen is None:
+            seen = _SEEN_WORDS.setdefault(id(self), WordRows(len(self.languages), "float64", at_most=100_000))  # 42 MB
+        word_scores = seen.rows_of([word for text_words, _ in parsed for word in text_words], self._word_scores)
+        sums = np.zeros((len(texts), len(self.languages)), dtype=np.float64)
+        worded = np.flatnonzero(counts)
+        if len(worded):
+            sums[worded] = np.add.reduceat(word_scores, (np.cumsum(counts) - counts)[worded], axis=0)
+        # heliport's rule for a text mostly of ideographs: only Chinese, Japanese and Korean.
+        cjk = np.array([mostly_cjk for _, mostly_cjk in parsed], dtype=bool)
+        if cjk.any():
+            others = np.array([code not in _CJK_MODELS for code in self.languages])
+            sums[np.ix_(cjk, others)] = (PENALTY + 1.0) * counts[cjk, None]
+        return sums, counts
+
+    def _word_scores(self, words: list[str]):
+        """Each word's score in every language (a row each): by the word model, or backing
+        off to character grams."""
+        import numpy as np
+
         word_scores = np.zeros((len(words), len(self.languages)), dtype=np.float64)
         known = self._add(word_scores, np.arange(len(words)), words, "word") > 0
         pending = np.flatnonzero(~known)
@@ -88,17 +109,7 @@ class Tables:
             scored = hits > 0
             word_scores[pending[scored]] = gram_scores[scored] / hits[scored, None]
             pending = pending[~scored]
-        # Each text's words are consecutive rows: summed by runs.
-        sums = np.zeros((len(texts), len(self.languages)), dtype=np.float64)
-        worded = np.flatnonzero(counts)
-        if len(worded):
-            sums[worded] = np.add.reduceat(word_scores, (np.cumsum(counts) - counts)[worded], axis=0)
-        # heliport's rule for a text mostly of ideographs: only Chinese, Japanese and Korean.
-        cjk = np.array([mostly_cjk for _, mostly_cjk in parsed], dtype=bool)
-        if cjk.any():
-            others = np.array([code not in _CJK_MODELS for code in self.languages])
-            sums[np.ix_(cjk, others)] = (PENALTY + 1.0) * counts[cjk, None]
-        return sums, counts
+        return word_scores
 
     def _add(self, table, owners, grams: list[str], order: str):
         """Add each known gram's scores into its owner's row of ``table``; returns how many
@@ -121,6 +132,15 @@ class Tables:
             cells = np.repeat(owners, lengths) * table.shape[1] + self.columns[entries]
             table += np.bincount(cells, weights=self.scores[entries], minlength=table.size).reshape(table.shape)
         return hits
+
+
+# Words already scored, per Tables (by id: ``tables`` keeps each one for the process).
+_SEEN_WORDS: dict[int, WordRows] = {}
+
+
+def forget_words() -> None:
+    """Empty this process's cache of scored words (for benchmarks: each run reads every word afresh)."""
+    _SEEN_WORDS.clear()
 
 
 def _words(text: str) -> tuple[list[str], bool]:

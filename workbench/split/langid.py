@@ -20,6 +20,7 @@ from typing import Protocol
 from workbench.core import languages
 from workbench.core.errors import WorkbenchError
 from workbench.split import heli, mapped
+from workbench.split.wordrows import WordRows
 
 # --- scripts ----------------------------------------------------------------------------
 
@@ -192,7 +193,7 @@ class Py3LangidBackend:
         self._output = tables.output
         self._depth = tables.depth
         self._columns: dict[tuple[str, ...], object] = {}
-        self._word_cache: dict[tuple[str, ...], _WordRows] = {}
+        self._word_cache: dict[tuple[str, ...], WordRows] = {}
 
     def probabilities(self, text: str, candidates: tuple[str, ...]) -> list[float]:
         return self.probabilities_many([text], candidates)[0]
@@ -299,42 +300,19 @@ class Py3LangidBackend:
     def word_log_likelihoods(self, words: list[str], candidates: tuple[str, ...]):
         """Naive-Bayes log-likelihood of each word under each candidate: an array, one row per
         word (float32, as the model's weights)."""
-        import numpy as np
-
         rows = self._word_cache.get(candidates)  # per candidate set: hashing the tuple per word costs
-        if rows is None or len(rows.index) > 200_000:
-            rows = self._word_cache[candidates] = _WordRows(len(candidates))
-        missing = [word for word in dict.fromkeys(words) if word not in rows.index]
-        if missing:
-            _, _, weights = self._columns_of(candidates)
-            index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in missing])
-            table = np.zeros((len(missing), len(candidates)), dtype=np.float32)
-            self._summed(table, index, features, counts, weights)
-            rows.add(missing, table)
-        return rows.table[np.fromiter(map(rows.index.__getitem__, words), dtype=np.int64, count=len(words))]
+        if rows is None:
+            rows = self._word_cache.setdefault(candidates, WordRows(len(candidates), "float32", at_most=200_000))
+        return rows.rows_of(words, lambda missing: self._word_table(missing, candidates))
 
-
-class _WordRows:
-    """Words' rows of scores, kept as the words are first seen: a table whose room doubles
-    when full (one gather answers a sentence's words; lists of rows cost more to turn into
-    an array than to score)."""
-
-    def __init__(self, width: int) -> None:
+    def _word_table(self, words: list[str], candidates: tuple[str, ...]):
         import numpy as np
 
-        self.index: dict[str, int] = {}
-        self.table = np.zeros((1024, width), dtype=np.float32)
-
-    def add(self, words: list[str], rows) -> None:
-        import numpy as np
-
-        used, needed = len(self.index), len(self.index) + len(words)
-        if needed > len(self.table):
-            grown = np.zeros((max(needed, 2 * len(self.table)), self.table.shape[1]), dtype=np.float32)
-            grown[:used] = self.table[:used]
-            self.table = grown
-        self.table[used:needed] = rows
-        self.index.update(zip(words, range(used, needed)))
+        _, _, weights = self._columns_of(candidates)
+        index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in words])
+        table = np.zeros((len(words), len(candidates)), dtype=np.float32)
+        self._summed(table, index, features, counts, weights)
+        return table
 
 
 @dataclass(frozen=True)
@@ -651,6 +629,7 @@ def forget_words() -> None:
     """Empty this process's caches of word scores and frequencies (for benchmarks: each run
     reads every word afresh)."""
     load_backend("py3langid")._word_cache.clear()
+    heli.forget_words()
     _ZIPF_CACHE.clear()
 
 

@@ -145,7 +145,7 @@ def _decide_forked(undecided: list[tuple[_Piece, str]]) -> list[tuple[str, float
     """In a worker process: ``Segmenter._decision`` for each piece and main language."""
     assert _FORKED_FROM is not None
     with _cycle_collection_paused():
-        return [_FORKED_FROM._decision(piece, main) for piece, main in undecided]
+        return _FORKED_FROM._decisions(undecided)
 
 
 def _segment_forked(texts: list[str]) -> list[list[Segment]]:
@@ -371,25 +371,37 @@ class Segmenter:
                 return [segmented for chunk in self._pool.map(_segment_forked, _chunks(texts, self.workers * 4)) for segmented in chunk]
             bounds = [[(m.start(), m.end()) for m in _LINE.finditer(text)] for text in texts]
             classified = iter(self._classified_lines([text[a:b] for text, spans in zip(texts, bounds) for a, b in spans]))
-            return [self._segments_of(text, spans, classified) for text, spans in zip(texts, bounds)]
+            shifted = [self._shifted_lines(spans, classified) for spans in bounds]
+            if self.config.weigh_evidence:
+                self._keep_main_language(shifted)
+            documents = [self._merged_lines(text, lines) for text, lines in zip(texts, shifted)]
+            if self.config.outside_confidence < 1:
+                # (every document's lines at once: the open set's detectors cost mostly per call)
+                asked = iter(self._outside_languages([(text, line) for text, per_line in zip(texts, documents) for line in per_line]))
+                documents = [[next(asked) for _ in per_line] for per_line in documents]
+            return [
+                [segment for line in _letterless_in_the_document_language(text, per_line) for segment in line]
+                for text, per_line in zip(texts, documents)
+            ]
 
-    def _segments_of(self, text: str, spans: list[tuple[int, int]], classified: Iterator[list[_Piece]]) -> list[Segment]:
-        """The segments of ``text``, whose lines (``spans``) ``classified`` yields in order."""
+    @staticmethod
+    def _shifted_lines(spans: list[tuple[int, int]], classified: Iterator[list[_Piece]]) -> list[tuple[int, int, list[_Piece]]]:
+        """A document's lines (``spans``) with pieces, which ``classified`` yields in order,
+        the pieces' offsets into the document."""
         lines: list[tuple[int, int, list[_Piece]]] = []
         for line_start, line_end in spans:
             pieces = next(classified)
             if pieces:
-                shifted = [_shifted(piece, line_start) for piece in pieces]
-                lines.append((line_start, line_end, shifted))
-        if self.config.weigh_evidence:
-            self._keep_main_language(lines)
+                lines.append((line_start, line_end, [_shifted(piece, line_start) for piece in pieces]))
+        return lines
+
+    def _merged_lines(self, text: str, lines: list[tuple[int, int, list[_Piece]]]) -> list[list[Segment]]:
+        """The segments of each line of ``text`` (``lines``, decided): before the open set."""
         per_line: list[list[Segment]] = []
         for line_start, line_end, pieces in lines:
             _relabel_short(pieces, self.config.short_words, self.config.phrase_confidence)
             per_line.append(_merged(text, pieces, line_start, line_end))
-        if self.config.outside_confidence < 1:
-            per_line = self._outside_languages(text, per_line)
-        return [segment for line in _letterless_in_the_document_language(text, per_line) for segment in line]
+        return per_line
 
     def _may_be_outside(self, text: str, segment: Segment) -> bool:
         # English is most of a document: of it, only what the detector was unsure of is asked
@@ -414,33 +426,38 @@ class Segmenter:
     def _outside_floor(self) -> int:
         return min(self.config.outside_letters, self.config.outside_agreed_letters)
 
-    def _outside_languages(self, text: str, per_line: list[list[Segment]]) -> list[list[Segment]]:
-        """The open-set stage. A line (then a segment) that py3langid, over all the languages
+    def _outside_languages(self, lines: list[tuple[str, list[Segment]]]) -> list[list[Segment]]:
+        """The open-set stage, over ``lines`` (each its document's text and its segments, of
+        one document or many). A line (then a segment) that py3langid, over all the languages
         it knows, puts in one outside the candidates (surely, or with HeLI agreeing) gets its
         code: a whole line first, since the candidates' detectors cut an unknown language
         into pieces of near ones."""
+        texts = [text for text, _ in lines]
+        per_line = [list(segments) for _, segments in lines]
         # A line cut in pieces, none of them English the detector was sure of.
-        lines = [
+        whole = [
             i
-            for i, line in enumerate(per_line)
+            for i, (text, line) in enumerate(lines)
             if len(line) > 1
             and all(self._may_be_outside(text, segment) for segment in line)
             and _has_letters_at_least(text[line[0].start : line[-1].end], self._outside_floor)
         ]
-        bounds = [(per_line[i][0].start, per_line[i][-1].end) for i in lines]
+        ends = [per_line[i][-1].end for i in whole]
         decided = set()  # lines labelled whole: not asked again segment by segment
-        line_texts = [text[a:b] for a, b in bounds]
-        for index, (_, end), (code, probability, rule) in zip(
-            lines, bounds, self._outside_of(line_texts, [False] * len(lines), "outside-line")
-        ):
+        line_texts = [texts[i][per_line[i][0].start : end] for i, end in zip(whole, ends)]
+        for index, end, (code, probability, rule) in zip(whole, ends, self._outside_of(line_texts, [False] * len(whole), "outside-line")):
             if rule is not None:
                 first = per_line[index][0]
                 per_line[index] = [replace(first, end=end, lang=code, confidence=round(probability, 4), rule=rule)]
                 decided.add(index)
         asked = [
-            (i, j) for i, line in enumerate(per_line) if i not in decided for j, segment in enumerate(line) if self._asked(text, segment)
+            (i, j)
+            for i, line in enumerate(per_line)
+            if i not in decided
+            for j, segment in enumerate(line)
+            if self._asked(texts[i], segment)
         ]
-        for (i, j), (code, probability, rule) in zip(asked, self._outside_of_segments(text, per_line, asked)):
+        for (i, j), (code, probability, rule) in zip(asked, self._outside_of_segments(texts, per_line, asked)):
             if rule is not None:
                 per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule=rule)
         # The rest of a line some of which is now outside: English the detector was sure of
@@ -454,17 +471,20 @@ class Segmenter:
             for j, segment in enumerate(per_line[i])
             if segment.rule not in _OUTSIDE_RULES
             and segment.lang != "und"
-            and _has_letters_at_least(text[segment.start : segment.end], self._outside_floor)
+            and _has_letters_at_least(texts[i][segment.start : segment.end], self._outside_floor)
         ]
-        for (i, j), (code, probability, rule) in zip(rest, self._outside_of_segments(text, per_line, rest)):
+        for (i, j), (code, probability, rule) in zip(rest, self._outside_of_segments(texts, per_line, rest)):
             if rule is not None and any(languages.are_close(code, other) for other in outside[i]):
                 per_line[i][j] = replace(per_line[i][j], lang=code, confidence=round(probability, 4), rule="outside-rest-of-line")
         return [_joined_outside(line) for line in per_line]
 
-    def _outside_of_segments(self, text: str, per_line: list[list[Segment]], positions: list[tuple[int, int]]):
-        """``_outside_of`` the segments at ``positions`` (line, index) of ``per_line``."""
+    def _outside_of_segments(self, texts: list[str], per_line: list[list[Segment]], positions: list[tuple[int, int]]):
+        """``_outside_of`` the segments at ``positions`` (line, index) of ``per_line``, each
+        line's document ``texts[line]``."""
         segments = [per_line[i][j] for i, j in positions]
-        return self._outside_of([text[s.start : s.end] for s in segments], [s.lang == "en" for s in segments], "outside-segment")
+        return self._outside_of(
+            [texts[i][s.start : s.end] for (i, _), s in zip(positions, segments)], [s.lang == "en" for s in segments], "outside-segment"
+        )
 
     def _outside_of(self, texts: list[str], english: list[bool], sure_rule: str) -> list[tuple[str | None, float, str | None]]:
         """For each text, py3langid's language outside the candidates (or ``None``), its
@@ -596,11 +616,31 @@ class Segmenter:
         self.start_workers()
         return [pieces for chunk in self._pool.map(_classify_forked, _chunks(lines, self.workers * 4)) for pieces in chunk]
 
-    def _keep_main_language(self, lines: list[tuple[int, int, list[_Piece]]]) -> None:
-        """A piece the detector puts in another language than the document's main one (in
+    def _keep_main_language(self, documents: list[list[tuple[int, int, list[_Piece]]]]) -> None:
+        """A piece the detector puts in another language than its document's main one (in
         its script) keeps the main language unless there is evidence a reader would accept:
         names, acronyms and numbers carry no language, and a detector's guess on two words
-        of English ("Cuba:", "Article 1", "sin 45") is not evidence."""
+        of English ("Cuba:", "Article 1", "sin 45") is not evidence. ``documents``: each
+        document's lines (``_shifted_lines``), decided together."""
+        undecided = [job for lines in documents for job in self._undecided(lines)]
+        if self.workers > 1 and len(undecided) >= _PARALLEL_DECISIONS:
+            # One large document (many are shared out whole): its lines were classified in the
+            # workers, and weighing the evidence for its foreign-looking pieces costs as much
+            # again; share that out too.
+            self.start_workers()
+            decisions = [
+                decision
+                for chunk in self._pool.map(_decide_forked, _chunks(undecided, self.workers * 4, lambda job: len(job[0].text)))
+                for decision in chunk
+            ]
+        else:
+            decisions = self._decisions(undecided)
+        for (piece, _), (lang, confidence, evidenced, rule) in zip(undecided, decisions):
+            piece.lang, piece.confidence, piece.evidenced, piece.rule = lang, confidence, evidenced, rule
+
+    def _undecided(self, lines: list[tuple[int, int, list[_Piece]]]) -> list[tuple[_Piece, str]]:
+        """A document's pieces to decide (``_keep_main_language``), each with the main language
+        of its script."""
         # The main language of each script: the most text among sure pieces, or among all
         # pieces where none is sure; pieces of names alone have no say where others have
         # words (a list of authors "Kay Sievers <kay.sievers@vrfy.org>" under an English
@@ -623,7 +663,7 @@ class Segmenter:
         main: dict[str, str] = {}
         for (script, lang), _ in sorted(weight.items(), key=lambda item: item[1], reverse=True):
             main.setdefault(script, lang)
-        undecided = [
+        return [
             (piece, main[piece.script])
             for _, _, pieces in lines
             for piece in pieces
@@ -631,27 +671,32 @@ class Segmenter:
             and piece.lang != languages.UNDETERMINED
             and (piece.lang != main[piece.script] or piece.confidence < self.config.sure)
         ]
-        if self.workers > 1 and len(undecided) >= _PARALLEL_DECISIONS:
-            # One large document: its lines were classified in the workers, and weighing the
-            # evidence for its foreign-looking pieces costs as much again; share that out too.
-            self.start_workers()
-            decisions = [
-                decision
-                for chunk in self._pool.map(_decide_forked, _chunks(undecided, self.workers * 4, lambda job: len(job[0].text)))
-                for decision in chunk
-            ]
-        else:
-            decisions = [self._decision(piece, lang) for piece, lang in undecided]
-        for (piece, _), (lang, confidence, evidenced, rule) in zip(undecided, decisions):
-            piece.lang, piece.confidence, piece.evidenced, piece.rule = lang, confidence, evidenced, rule
 
-    def _decision(self, piece: _Piece, main: str) -> tuple[str, float, bool, str]:
+    def _decisions(self, undecided: list[tuple[_Piece, str]]) -> list[tuple[str, float, bool, str]]:
+        """``_decision`` of each piece and main language; the detector reads the words of the
+        short foreign-looking pieces all at once (``_evidence_for`` may ask it)."""
+        reads = [_words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words) for piece, _ in undecided]
+        batches: dict[tuple[str, ...], dict[str, None]] = {}
+        for (piece, main), (words, _, _) in zip(undecided, reads):
+            if piece.lang != main and 0 < len(words) < self.config.long_words:
+                batches.setdefault(self._candidates.get(piece.script, ()), {})[" ".join(words)] = None
+        detections = {
+            (candidates, said): detection
+            for candidates, texts in batches.items()
+            for said, detection in zip(texts, langid.detect_many(list(texts), candidates, self.backend))
+        }
+        return [self._decision(piece, main, read, detections) for (piece, main), read in zip(undecided, reads)]
+
+    def _decision(
+        self, piece: _Piece, main: str, read: _WordsAndNames, detections: dict[tuple[tuple[str, ...], str], langid.Detection]
+    ) -> tuple[str, float, bool, str]:
         """The language, confidence, ``evidenced`` and rule (a key of RULES) of a piece that
-        the detector put in another language than ``main``, or in ``main`` without being sure."""
-        read = _words_and_names(piece.text, piece.opens_sentence, enough=self.config.long_words)
+        the detector put in another language than ``main``, or in ``main`` without being sure.
+        ``read``: its ``_words_and_names`` (up to ``long_words``); ``detections``: of its words
+        alone, by candidates and words (``_decisions``)."""
         against = "main-unsure"
         if piece.lang != main:
-            accepted, rule = self._evidence_for(piece, main, read)
+            accepted, rule = self._evidence_for(piece, main, read, detections)
             if accepted:
                 return piece.lang, piece.confidence, True, f"evidence:{rule}"
             against = f"kept-main:{rule}"
@@ -683,7 +728,9 @@ class Segmenter:
                 return lang
         return None
 
-    def _evidence_for(self, piece: _Piece, main: str, read: _WordsAndNames) -> tuple[bool, str]:
+    def _evidence_for(
+        self, piece: _Piece, main: str, read: _WordsAndNames, detections: dict[tuple[tuple[str, ...], str], langid.Detection]
+    ) -> tuple[bool, str]:
         """Would a reader accept that ``piece`` is in ``piece.lang`` rather than ``main``, and
         by which rule (``RULES``: "evidence:…" when accepted, "kept-main:…" when not)?
         ``read``: the piece's ``_words_and_names``, up to ``long_words`` words."""
@@ -716,7 +763,7 @@ class Segmenter:
         if read_as_main:
             return False, "read-as-main"
         said = " ".join(words)
-        detection = langid.detect(said, self._candidates.get(piece.script, ()), self.backend) if words else None
+        detection = detections[self._candidates.get(piece.script, ()), said] if words else None
         if detection is not None and dict(detection.probabilities).get(main, 0.0) >= 0.5:
             return False, "words-detected-as-main"  # its own words read as the main language: "Nadia Briante and Eliza Funes"
         if any(len(word) > 1 for word in words) and langid.letters_against(main, piece.lang, said):
