@@ -235,11 +235,8 @@ class Py3LangidBackend:
         if not known.any() or not texts:
             return np.zeros((len(texts), len(columns)), dtype=np.float32)
         encoded = [_py3langid_bytes(text) for text in texts]
-        index, features, counts = self._features(encoded)
         scores = np.zeros((len(texts), len(columns)), dtype=np.float32)
-        scored = self._summed(scores, index, features, counts, weights)
-        # A text with no feature is uniform (py3langid abstains), not the class prior.
-        scores[scored] += self._priors[columns]
+        self._summed_in_blocks(scores, encoded, weights, self._priors[columns])
         lengths = np.fromiter(map(len, encoded), dtype=np.float32, count=len(encoded))
         scores /= np.sqrt(np.maximum(lengths, 1))[:, None]
         scores[:, ~known] = -np.inf
@@ -264,6 +261,25 @@ class Py3LangidBackend:
                 np.ascontiguousarray(self._feature_weights[:, columns], dtype=np.float32),
             )
         return cached
+
+    def _summed_in_blocks(self, table, encoded: list[bytes], weights, priors=None) -> None:
+        """``_summed`` of the ``encoded`` texts' features into their rows of ``table``, and
+        ``priors`` added to each row that had a feature (a text without one is uniform:
+        py3langid abstains). In blocks of texts whose weight rows stay in the processor's
+        caches: 4,000 sentences at once over 140 languages took twice as long as in blocks
+        of 10 kB."""
+        block = max(1, _BLOCK_CELLS // table.shape[1])
+        start = 0
+        while start < len(encoded):
+            stop, size = start, 0
+            while stop < len(encoded) and size < block:
+                size += len(encoded[stop])
+                stop += 1
+            part = table[start:stop]  # (a view: _summed adds into table)
+            scored = self._summed(part, *self._features(encoded[start:stop]), weights)
+            if priors is not None:
+                part[scored] += priors
+            start = stop
 
     def _summed(self, table, index, features, counts, weights):
         """Add each text's log1p(count)-weighted feature rows into ``table``; returns the rows
@@ -309,10 +325,13 @@ class Py3LangidBackend:
         import numpy as np
 
         _, _, weights = self._columns_of(candidates)
-        index, features, counts = self._features([(" " + word.lower() + " ").encode("utf-8") for word in words])
         table = np.zeros((len(words), len(candidates)), dtype=np.float32)
-        self._summed(table, index, features, counts, weights)
+        self._summed_in_blocks(table, [(" " + word.lower() + " ").encode("utf-8") for word in words], weights)
         return table
+
+
+# py3langid scores blocks of texts of about this many bytes times columns (``_scores``).
+_BLOCK_CELLS = 1_500_000
 
 
 @dataclass(frozen=True)

@@ -1333,9 +1333,12 @@ def _words_and_names(text: str, opens_sentence: bool, enough: int | None = None)
     for index, token in enumerate(tokens):
         if enough is not None and len(words) >= enough:
             break
-        if not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token):
+        if not token.isalpha() and (  # (letters alone: most words, no need to look further)
+            not any(char.isalpha() for char in token) or any(char in _NOT_A_WORD or char.isdigit() for char in token)
+        ):
             continue
-        if "@" in raw[index] or any(char in ".:" for char in raw[index].rstrip(_CLOSERS + _TERMINATORS + ",;:")):
+        inside = raw[index].rstrip(_CLOSERS + _TERMINATORS + ",;:")
+        if "@" in raw[index] or "." in inside or ":" in inside:
             continue  # an address, a handle, a file or code: "<schwern@", "*.suo", "vim:set"
         if code and _CODE.search(raw[index]):
             continue  # "__del__()" is no Spanish "del"
