@@ -547,10 +547,11 @@ class EnsembleBackend:
         if len(unsure):
             second[unsure] = self._heli.probability_array([texts[index] for index in unsure.tolist()], candidates)
         penalty = np.zeros_like(first)
-        for index, text in enumerate(texts):
-            letters = foreign_letters(text)
-            if letters:
-                penalty[index] = [len(letters - _LATIN_EXTRAS.get(code, letters)) for code in candidates]
+        if any(code in _LATIN_EXTRAS for code in candidates):  # (no penalty among other scripts' languages)
+            for index, text in enumerate(texts):
+                letters = foreign_letters(text)
+                if letters:
+                    penalty[index] = [len(letters - _LATIN_EXTRAS.get(code, letters)) for code in candidates]
         logits = np.log(first + 1e-6) + _HELI_WEIGHT * np.log(second + 1e-300) - _FOREIGN_LETTER_COST * penalty
         weights = np.exp(logits - logits.max(axis=1, keepdims=True))
         return (weights / weights.sum(axis=1, keepdims=True)).tolist()
