@@ -737,6 +737,16 @@ def test_names_addresses_and_hashes_in_english_are_never_taken_for_a_language_ou
     assert [s.lang for s in segmenter.segment(polish)] == ["en", "pl"]
 
 
+def test_english_the_word_lists_read_as_english_is_not_taken_for_a_language_outside_the_list(segmenter):
+    # A package description: py3langid over all its languages says Danish, surely.
+    line = "Logger for gulp and gulp plugins"
+    assert langid.outside_languages([line], segmenter.config.languages)[0][0] == "da"
+    assert [(s.lang, s.rule) for s in segmenter.segment(line)] == [("en", "detector")]
+    # Danish words are read as Danish (as Norwegian: close languages count together).
+    danish = "Jeg har ikke tid til at læse bogen i dag, men måske i morgen."
+    assert [s.lang for s in segmenter.segment(_ENGLISH_CONTEXT + danish + "\n") if s.start >= len(_ENGLISH_CONTEXT)] in (["da"], ["no"])
+
+
 def test_two_detectors_agreeing_need_fewer_letters_than_one(segmenter):
     # 10 letters in words: py3langid alone (15) may not decide it, with HeLI agreeing it may.
     text = _ENGLISH_CONTEXT + "Nevím, kde je.\n"

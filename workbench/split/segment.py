@@ -495,7 +495,7 @@ class Segmenter:
         found = []
         for text, is_english, (code, p) in zip(texts, english, langid.outside_languages(texts, config.languages)):
             letters = (
-                self._letters_in_words(text, is_english)
+                self._letters_in_words(text, is_english, code)
                 if code is not None and p >= min(config.outside_agreed, config.outside_confidence)
                 else 0
             )
@@ -518,16 +518,19 @@ class Segmenter:
             results.append((code, probability, rule))
         return results
 
-    def _letters_in_words(self, text: str, english: bool) -> int:
+    def _letters_in_words(self, text: str, english: bool, outside: str) -> int:
         """How many letters of ``text`` say its language: those of its words (names, the
         particles between them, addresses, numbers and hashes carry no language:
         "Zbigniew Jędrzejewski-Szmek" or "Thijs van den Berg" in an English changelog is no
-        Polish or Dutch text, as they are no evidence in layer 6); none for a segment the
+        Polish or Dutch text, as they are no evidence in layer 6). None for a segment the
         detector called English whose words are two thirds common English words
-        ("additional scribus templates" is no Latin). Asked only of what py3langid puts
-        outside the candidates."""
+        ("additional scribus templates" is no Latin), or that the word lists read as English
+        rather than as the language py3langid puts it in (``outside``), as layer 6 keeps a
+        piece in the main language ("read-as-main"): "Logger for gulp and gulp plugins" is no
+        Danish, though py3langid says so at 0.82. Asked only of what py3langid puts outside
+        the candidates."""
         words, _, links = _words_and_names(text, True)
-        if english and _mostly_common_english(words):
+        if english and (_mostly_common_english(words) or self._read_as(words, outside, "en")):
             return 0
         return sum(len(word) for index, word in enumerate(words) if index not in links)
 
@@ -790,6 +793,11 @@ class Segmenter:
         if detection.lang == piece.lang and detection.confidence >= needed:
             return True, "detector-sure"
         return False, "detector-unsure"
+
+    def _read_as(self, words: list[str], lang: str, main: str) -> bool:
+        """Do the word lists read ``words`` as ``main`` rather than ``lang`` (``lexicon_against``)?"""
+        lexicon = langid.lexicon_evidence(words, lang, main)
+        return lexicon is not None and lexicon <= -self.config.lexicon_against
 
     def _lexicon_tells(self, lexicon: float | None, words: list[str]) -> bool:
         """Is ``lexicon`` (``_lexicon_evidence``) of ``words`` evidence for the language? Not
