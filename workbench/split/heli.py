@@ -73,7 +73,7 @@ class Tables:
         # Each word is scored once per process (``WordRows``).
         seen = _SEEN_WORDS.get(id(self))
         if seen is None:
-            seen = _SEEN_WORDS.setdefault(id(self), WordRows(len(self.languages), "float64", at_most=100_000))  # 42 MB
+            seen = _SEEN_WORDS.setdefault(id(self), WordRows(len(self.languages), "float64", at_most=100_000))  # up to 55 MB
         word_scores = seen.rows_of([word for text_words, _ in parsed for word in text_words], self._word_scores)
         sums = np.zeros((len(texts), len(self.languages)), dtype=np.float64)
         worded = np.flatnonzero(counts)

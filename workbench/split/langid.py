@@ -330,7 +330,7 @@ class Py3LangidBackend:
         return table
 
 
-# py3langid scores blocks of texts of about this many bytes times columns (``_scores``).
+# py3langid scores blocks of texts of about this many bytes times columns (``_summed_in_blocks``).
 _BLOCK_CELLS = 1_500_000
 
 

@@ -530,7 +530,7 @@ class Segmenter:
         Danish, though py3langid says so at 0.82. Asked only of what py3langid puts outside
         the candidates."""
         words, _, links = _words_and_names(text, True)
-        if english and (_mostly_common_english(words) or self._read_as(words, outside, "en")):
+        if english and (_mostly_common_english(words) or self._reads_as_main(langid.lexicon_evidence(words, outside, "en"))):
             return 0
         return sum(len(word) for index, word in enumerate(words) if index not in links)
 
@@ -739,7 +739,7 @@ class Segmenter:
         ``read``: the piece's ``_words_and_names``, up to ``long_words`` words."""
         words, names, links = read
         lexicon = self._lexicon_evidence(piece.lang, main, words, names, links)
-        read_as_main = lexicon is not None and lexicon <= -self.config.lexicon_against
+        read_as_main = self._reads_as_main(lexicon)
         if len(words) >= self.config.long_words:
             # Enough words for the detector's answer to stand, unless the word lists read them
             # as the main language: names or loanwords swayed it ("Buenos Aires, São Paulo and
@@ -794,9 +794,9 @@ class Segmenter:
             return True, "detector-sure"
         return False, "detector-unsure"
 
-    def _read_as(self, words: list[str], lang: str, main: str) -> bool:
-        """Do the word lists read ``words`` as ``main`` rather than ``lang`` (``lexicon_against``)?"""
-        lexicon = langid.lexicon_evidence(words, lang, main)
+    def _reads_as_main(self, lexicon: float | None) -> bool:
+        """Is ``lexicon`` (word-list evidence for a language over the main one) evidence for
+        the main language instead (``lexicon_against``)?"""
         return lexicon is not None and lexicon <= -self.config.lexicon_against
 
     def _lexicon_tells(self, lexicon: float | None, words: list[str]) -> bool:
@@ -1030,16 +1030,19 @@ def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ("schwern@pobox.com", "https://..."): no language's words, and a phrase found among
     them would cut the address in two."""
     words = [m.span() for m in _WORD.finditer(text, start, end)]
-    stretch = text[start:end]
-    if "@" not in stretch and "/" not in stretch and "www." not in stretch:
+    if not _may_hold_address(text[start:end]):
         return words
     addresses = [(m.start(), m.end()) for m in _ADDRESS.finditer(text, start, end)]
     return [(a, b) for a, b in words if not any(left <= a < right for left, right in addresses)]
 
 
+def _may_hold_address(text: str) -> bool:
+    return "@" in text or "/" in text or "www." in text
+
+
 def _words_in(text: str) -> list[str]:
     """The words of ``_word_spans``, as strings."""
-    if "@" not in text and "/" not in text and "www." not in text:
+    if not _may_hold_address(text):
         return _WORD.findall(text)
     return [text[a:b] for a, b in _word_spans(text, 0, len(text))]
 

@@ -36,10 +36,6 @@ class WordRows:
                 self._add(missing, score(missing))
             return self._table[np.fromiter(map(self._index.__getitem__, words), dtype=np.int64, count=len(words))]
 
-    def clear(self) -> None:
-        with self._lock:
-            self._index.clear()
-
     def _add(self, words: list[str], rows) -> None:
         import numpy as np
 
